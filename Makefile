@@ -1,0 +1,34 @@
+# Two commands on a fresh Debian machine: `make demo` and `make test`.
+# Each creates the virtualenv, installs the project and finds (or installs) Chromium first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: setup chromium demo test soak lint bench
+
+setup: $(STAMP) chromium
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+chromium: $(STAMP)
+	@VENV=$(VENV) bash scripts/ensure-chromium.sh
+
+demo: setup
+	$(VENV)/bin/posc demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check robots flows mock_portal tests benchmarks
+
+test: setup lint
+	$(VENV)/bin/pytest -m "not soak" $(PYTEST_ARGS)
+
+soak: setup
+	$(VENV)/bin/pytest -m soak $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) benchmarks/throughput.py
