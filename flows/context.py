@@ -1,0 +1,50 @@
+"""What a flow is given (`FlowContext`) and what it gives back (`FlowResult`).
+
+A flow performs one record. It returns a result for the three happy endings (done, already
+done, dry run) and raises for the rest: `Rejection` (the portal said no), `TransientError`
+(retry), `AmbiguousSubmit` (a Submit whose outcome is unknown), `SelectorError` (the portal
+changed), `PortalMismatch` (the portal acts for another provider).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from playwright.async_api import Locator
+
+Status = Literal["done", "already_done", "dry_run"]
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Milliseconds. `element`: a control to appear; `navigation`: a panel after a click;
+    `submit`: the confirmation after a Submit (longer: the portal validates with MMIS)."""
+
+    element_ms: float = 10_000
+    navigation_ms: float = 20_000
+    submit_ms: float = 30_000
+
+
+@dataclass(frozen=True)
+class FlowContext:
+    portal_url: str
+    provider_id: str
+    dry_run: bool
+    # True when an earlier attempt clicked Submit and its outcome is unknown: the flow reads
+    # the portal's state before anything else and never clicks Submit again blindly.
+    verify_first: bool
+    # Records in the ledger that a Submit is about to be clicked. Called just before it.
+    mark_submitting: Callable[[], None]
+    # Saves a screenshot of a panel as the record's evidence; returns its path in the run folder.
+    capture: Callable[[Locator], Awaitable[str]]
+    timeouts: Timeouts = field(default_factory=Timeouts)
+
+
+@dataclass(frozen=True)
+class FlowResult:
+    status: Status
+    message: str
+    confirmation: dict[str, Any] | None = None
+    screenshot: str | None = None

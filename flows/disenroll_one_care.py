@@ -1,0 +1,196 @@
+"""Job aid: Disenroll a Member from One Care — one record, step by step.
+
+1-3   open_member_search      Manage Members > Enrollment > Enroll/Disenroll One Care Members
+4     verify_provider_id      the plan's Provider ID defaults in the Provider ID field
+5-8   search_member           Member ID, Last Name, First Name, Search
+      read_pending_notice     (the robot's exactly-once check: a disenrollment already pending)
+9     choose_reason           the Disenrollment Reason from the dropdown
+10    submit                  Submit (recorded in the ledger first; never clicked blindly again)
+11    read_confirmation       verify MMIS validated it; the effective date; a screenshot
+12    start_another_member    Enroll/Disenroll Another Member
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Page
+
+from flows.context import FlowContext, FlowResult
+from flows.menu import open_menu_path
+from flows.panels import Panel
+from flows.provider_ids import provider_matches
+from flows.transitions import expect_panel, region
+from robots.errors import (
+    AmbiguousSubmit,
+    PortalMismatch,
+    Rejection,
+    SelectorError,
+    TransientError,
+)
+from robots.records import DisenrollRecord
+
+US_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+
+member_search = Panel.load("member_search")
+disenrollment = Panel.load("disenrollment")
+confirmation = Panel.load("disenrollment_confirmation")
+
+
+async def perform(page: Page, record: DisenrollRecord, ctx: FlowContext) -> FlowResult:
+    await open_member_search(page, ctx)
+    await verify_provider_id(page, ctx)
+    await search_member(page, record, ctx)
+    pending = await read_pending_notice(page)
+    if pending and ctx.verify_first:
+        # Our earlier Submit lost its answer, yet the portal shows it landed: done, once.
+        return await _confirmed_by_reading(page, pending, ctx)
+    if pending:
+        return FlowResult(
+            "already_done", pending, {"panel": disenrollment.name, "notice": pending},
+            await ctx.capture(await region(disenrollment.locator(page, "title"))),
+        )
+    await choose_reason(page, record, ctx)
+    if ctx.dry_run:
+        shot = await ctx.capture(await region(disenrollment.locator(page, "title")))
+        return FlowResult("dry_run", "stopped before Submit (dry run)", None, shot)
+    await submit(page, ctx)
+    result = await read_confirmation(page, ctx)
+    await start_another_member(page, ctx)
+    return result
+
+
+async def open_member_search(page: Page, ctx: FlowContext) -> None:
+    """Steps 1-3, unless step 12 of the record before left the Member Search panel open."""
+    if await member_search.shown(page) and not await disenrollment.shown(page):
+        return
+    await open_menu_path(page, "enroll_disenroll_one_care", timeout_ms=ctx.timeouts.navigation_ms)
+    await expect_panel(
+        page, member_search.locator(page, "title"), panel=member_search.name,
+        timeout_ms=ctx.timeouts.navigation_ms,
+    )
+
+
+async def verify_provider_id(page: Page, ctx: FlowContext) -> None:
+    """Step 4: the acting plan's Provider ID defaults in the Provider ID field. Where the user
+    has several plans and the field is a list, the job's plan is chosen from it."""
+    field = await member_search.one(page, "provider_id", timeout_ms=ctx.timeouts.element_ms)
+    tag = await field.evaluate("e => e.tagName.toLowerCase()")
+    if tag == "select":
+        options = await field.locator("option").evaluate_all(
+            "os => os.map(o => ({value: o.value, text: o.textContent, selected: o.selected}))"
+        )
+        chosen = [o for o in options if provider_matches(o["value"] + " " + o["text"], ctx.provider_id)]
+        if len(chosen) != 1:
+            raise PortalMismatch(
+                f"the Provider ID list on Member Search does not offer {ctx.provider_id} exactly once"
+            )
+        if not chosen[0]["selected"]:
+            await field.select_option(value=chosen[0]["value"])
+        return
+    shown = await field.input_value() if tag in ("input", "textarea") else await field.inner_text()
+    if not provider_matches(shown, ctx.provider_id):
+        raise PortalMismatch(
+            f"the Provider ID on Member Search defaults to {shown.strip()!r}, not {ctx.provider_id}: "
+            "the credentials act for another plan than the job names"
+        )
+
+
+async def search_member(page: Page, record: DisenrollRecord, ctx: FlowContext) -> None:
+    """Steps 5-8. The names are typed exactly as the job gives them (as on the ID card)."""
+    timeout = ctx.timeouts.element_ms
+    await (await member_search.one(page, "member_id", timeout_ms=timeout)).fill(record.member_id)
+    await (await member_search.one(page, "last_name", timeout_ms=timeout)).fill(record.last_name)
+    await (await member_search.one(page, "first_name", timeout_ms=timeout)).fill(record.first_name)
+    await (await member_search.one(page, "search", timeout_ms=timeout)).click()
+    # "If the member is currently a valid member of One Care, the Disenrollment panel will
+    # display"; otherwise the portal says why, and that is the record's rejection.
+    await expect_panel(
+        page, disenrollment.locator(page, "title"), panel=disenrollment.name,
+        timeout_ms=ctx.timeouts.navigation_ms,
+    )
+
+
+async def read_pending_notice(page: Page) -> str | None:
+    notice = disenrollment.locator(page, "pending_notice")
+    if not await notice.count():
+        return None
+    texts = await notice.all_inner_texts()
+    return " ".join(" ".join(texts).split())
+
+
+async def choose_reason(page: Page, record: DisenrollRecord, ctx: FlowContext) -> None:
+    """Step 9. The job's reason must be one of the dropdown's labels (case and spacing aside);
+    one that is not stops the run: the job or the portal must change, never a guess."""
+    field = await disenrollment.one(page, "reason", timeout_ms=ctx.timeouts.element_ms)
+    labels = [" ".join(t.split()) for t in await field.locator("option").all_inner_texts()]
+    wanted = record.reason.casefold()
+    matches = [label for label in labels if label.casefold() == wanted]
+    if len(matches) != 1:
+        offered = ", ".join(label for label in labels if label and not label.startswith("--"))
+        raise SelectorError(
+            disenrollment.name, f"reason option {record.reason!r}", found=len(matches),
+            detail=f"the Disenrollment Reason list offers: {offered}",
+        )
+    await field.select_option(label=matches[0])
+
+
+async def submit(page: Page, ctx: FlowContext) -> None:
+    """Step 10. The ledger learns of the Submit before the click; any answer other than the
+    confirmation or a refusal leaves the outcome unknown (AmbiguousSubmit)."""
+    button = await disenrollment.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)
+    ctx.mark_submitting()
+    try:
+        await button.click(timeout=ctx.timeouts.submit_ms)
+        await expect_panel(
+            page, confirmation.locator(page, "title"), panel=confirmation.name,
+            timeout_ms=ctx.timeouts.submit_ms,
+        )
+    except Rejection:
+        raise
+    except (TransientError, SelectorError) as error:
+        raise AmbiguousSubmit(confirmation.name, str(error)) from error
+    except Exception as error:  # a Playwright timeout or a lost connection
+        raise AmbiguousSubmit(confirmation.name, type(error).__name__) from error
+
+
+async def read_confirmation(page: Page, ctx: FlowContext) -> FlowResult:
+    """Step 11: verify that the disenrollment has been validated by MMIS."""
+    panel = await region(confirmation.locator(page, "title"))
+    text = " ".join((await panel.inner_text()).split())
+    shot = await ctx.capture(panel)
+    if not await confirmation.shown(page, "validated"):
+        raise Rejection(
+            f"the Disenrollment Confirmation does not say it was validated by MMIS: {text}",
+            panel=confirmation.name,
+        )
+    dates = US_DATE.findall(text)
+    facts = {
+        "panel": confirmation.name,
+        "validated_by_mmis": True,
+        "effective_date": dates[-1] if dates else None,
+        "text": text,
+    }
+    return FlowResult("done", "Disenrollment validated by MMIS" + (
+        f"; disenrolled as of {facts['effective_date']}" if facts["effective_date"] else ""
+    ), facts, shot)
+
+
+async def start_another_member(page: Page, ctx: FlowContext) -> None:
+    """Step 12. A failure here does not undo the record: the next one opens the menu."""
+    try:
+        button = await confirmation.one(page, "another_member", timeout_ms=ctx.timeouts.element_ms)
+        await button.click()
+        await page.wait_for_load_state("domcontentloaded", timeout=ctx.timeouts.navigation_ms)
+    except Exception:
+        return
+
+
+async def _confirmed_by_reading(page: Page, notice: str, ctx: FlowContext) -> FlowResult:
+    shot = await ctx.capture(await region(disenrollment.locator(page, "title")))
+    return FlowResult(
+        "done",
+        f"the Submit's answer was lost; the portal shows it landed: {notice}",
+        {"panel": disenrollment.name, "notice": notice, "confirmed_by": "re-reading the portal"},
+        shot,
+    )

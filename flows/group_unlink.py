@@ -1,0 +1,354 @@
+"""Job aid: Update Provider Profile - Group Unlink Requests — one record, step by step.
+
+1-3   open_update_profile      Manage Provider Information > Maintain Profile > Update Your ...
+4     select_provider          the group practice in the List of Providers
+5     open_group_practice_info the Steps panel's Group Practice Info
+6-7   select_location          the Service Location in the List of Locations
+7     select_practitioner      the name in the List of Servicing Providers (every page read:
+                               a name listed twice is refused, never guessed)
+8     verify_practitioner      the Service Provider Detail shows that practitioner (and NPI)
+      read_end_date_on_file    (the robot's exactly-once check: the end date already requested)
+8     enter_end_date           End Date in the Date Detail panel
+9     save_item                Update: back to the List of Servicing Providers
+10    submit_changes           Submit: the Agreement panel
+11    certify_and_submit       the certification box, then Submit (ledger first)
+      read_processing          the Processing panel: request ID, a screenshot
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from playwright.async_api import Locator, Page, expect
+
+from flows.context import FlowContext, FlowResult
+from flows.menu import open_menu_path
+from flows.panels import Panel, loose
+from flows.transitions import expect_gone, expect_panel, region, settle
+from robots.errors import (
+    Ambiguity,
+    AmbiguousSubmit,
+    PortalMismatch,
+    Rejection,
+    SelectorError,
+    TransientError,
+)
+from robots.fields import us_date
+from robots.records import UnlinkRecord
+
+MAX_PAGES = 200
+NPI_IN_TEXT = re.compile(r"(?<!\d)[12]\d{9}(?!\d)")
+
+providers = Panel.load("list_of_providers")
+steps = Panel.load("steps")
+locations = Panel.load("list_of_locations")
+servicing = Panel.load("list_of_servicing_providers")
+detail = Panel.load("service_provider_detail")
+agreement = Panel.load("agreement")
+processing = Panel.load("processing")
+
+
+async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
+    if ctx.verify_first and (found := await find_submitted_request(page, record, ctx)):
+        return found
+    await open_update_profile(page, ctx)
+    await select_provider(page, ctx)
+    await open_group_practice_info(page, ctx)
+    await select_location(page, record, ctx)
+    await select_practitioner(page, record, ctx)
+    await verify_practitioner(page, record, ctx)
+    on_file = await read_end_date_on_file(page, ctx)
+    if on_file == record.end_date:
+        return await _already_requested(page, record, ctx)
+    if on_file is not None:
+        raise Rejection(
+            f"End Date {us_date(on_file)} is already on file for {record.practitioner}; "
+            f"the job asks for {us_date(record.end_date)}: left unchanged",
+            panel=detail.name,
+        )
+    await enter_end_date(page, record, ctx)
+    try:
+        await save_item(page, ctx)
+        await submit_changes(page, ctx)
+        if ctx.dry_run:
+            shot = await ctx.capture(await region(agreement.locator(page, "title")))
+            await cancel_service(page, ctx)
+            return FlowResult("dry_run", "stopped at the Agreement, before Submit (dry run)", None, shot)
+        await certify_and_submit(page, ctx)
+    except Exception:
+        # A profile change saved in the session must never ride along with the next
+        # record's Submit: drop it.
+        await cancel_service(page, ctx)
+        raise
+    return await read_processing(page, record, ctx)
+
+
+async def open_update_profile(page: Page, ctx: FlowContext) -> None:
+    """Steps 1-3: to the List of Providers."""
+    await open_menu_path(page, "update_profile", timeout_ms=ctx.timeouts.navigation_ms)
+    await expect_panel(
+        page, providers.locator(page, "title"), panel=providers.name,
+        timeout_ms=ctx.timeouts.navigation_ms,
+    )
+
+
+async def select_provider(page: Page, ctx: FlowContext) -> None:
+    """Step 4: the group practice the job acts for. LTSS, dental and ORP providers are
+    refused by the portal, and that refusal is the record's."""
+    table = page.get_by_role("table").filter(has=providers.locator(page, "provider_id_header"))
+    pattern = _provider_id_pattern(ctx.provider_id)
+    rows = table.get_by_role("row").filter(has_text=pattern)
+    count = await rows.count()
+    if count != 1:
+        raise PortalMismatch(
+            f"the List of Providers shows provider {ctx.provider_id} {count} times, not once: "
+            "the credentials are not granted the provider the job names"
+        )
+    await rows.get_by_role("link").first.click()
+    await expect_panel(
+        page, steps.locator(page, "title"), panel=steps.name, timeout_ms=ctx.timeouts.navigation_ms
+    )
+
+
+async def open_group_practice_info(page: Page, ctx: FlowContext) -> None:
+    """Step 5."""
+    await (await steps.one(page, "group_practice_info", timeout_ms=ctx.timeouts.element_ms)).click()
+    await expect_panel(
+        page, locations.locator(page, "title"), panel=locations.name,
+        timeout_ms=ctx.timeouts.navigation_ms,
+    )
+
+
+async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
+    """Steps 6-7: the DBA name, matched whole; a name listed twice is refused."""
+    table = page.get_by_role("table").filter(has=locations.locator(page, "dba_name_header"))
+    links = table.get_by_role("link", name=loose(record.location)).filter(visible=True)
+    count = await links.count()
+    if count == 0:
+        raise Rejection(f"no service location named {record.location!r} in the List of Locations", panel=locations.name)
+    if count > 1:
+        raise Ambiguity(
+            f"{count} service locations are named {record.location!r}; refusing to guess which",
+            panel=locations.name,
+        )
+    await links.click()
+    await expect_panel(
+        page, servicing.locator(page, "title"), panel=servicing.name,
+        timeout_ms=ctx.timeouts.navigation_ms,
+    )
+
+
+def _servicing_table(page: Page) -> Locator:
+    return page.get_by_role("table").filter(
+        has=page.get_by_role("columnheader", name=loose("Provider Type"))
+    )
+
+
+def _practitioner_links(page: Page, record: UnlinkRecord) -> Locator:
+    return _servicing_table(page).get_by_role("link", name=loose(record.practitioner)).filter(visible=True)
+
+
+async def select_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
+    """Step 7: read every page of the list (10 a page: "1 2 3 ▶"), so that a name listed
+    twice is found out; then open the one row that matches."""
+    found_on: list[int] = []
+    page_number = 1
+    while True:
+        found_on += [page_number] * await _practitioner_links(page, record).count()
+        if len(found_on) > 1:
+            raise Ambiguity(
+                f"{record.practitioner!r} is listed {len(found_on)} times at {record.location!r}; "
+                "refusing to guess which",
+                panel=servicing.name,
+            )
+        if not await _next_page(page, ctx):
+            break
+        page_number += 1
+        if page_number > MAX_PAGES:
+            raise SelectorError(servicing.name, "next_page", found=1, detail="paging never ends")
+    if not found_on:
+        raise Rejection(
+            f"{record.practitioner!r} is not in the List of Servicing Providers at {record.location!r}",
+            panel=servicing.name,
+        )
+    if found_on[0] != page_number:
+        await _back_to_page(page, record, found_on[0], ctx)
+    await _practitioner_links(page, record).click()
+    await expect_panel(
+        page, detail.locator(page, "title"), panel=detail.name, timeout_ms=ctx.timeouts.navigation_ms
+    )
+
+
+async def _next_page(page: Page, ctx: FlowContext) -> bool:
+    forward = servicing.locator(page, "next_page")
+    if not await forward.count() or not await forward.first.is_enabled():
+        return False
+    before = await _servicing_table(page).inner_text()
+    await forward.first.click()
+    await settle(page, ctx.timeouts.navigation_ms)
+    await expect(_servicing_table(page)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
+    return True
+
+
+async def _back_to_page(page: Page, record: UnlinkRecord, wanted: int, ctx: FlowContext) -> None:
+    numbered = (await region(servicing.locator(page, "title"))).get_by_role(
+        "link", name=re.compile(rf"^\s*{wanted}\s*$")
+    ).filter(visible=True)
+    if await numbered.count() == 1:
+        before = await _servicing_table(page).inner_text()
+        await numbered.click()
+        await settle(page, ctx.timeouts.navigation_ms)
+        await expect(_servicing_table(page)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
+        return
+    # No page links: open the location again (page 1) and step forward.
+    await select_location(page, record, ctx)
+    for _ in range(wanted - 1):
+        await _next_page(page, ctx)
+
+
+async def verify_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
+    """Step 8: "Verify the correct provider was selected" — the name, and the NPI when the
+    job gives one."""
+    text = " ".join((await (await region(detail.locator(page, "title"))).inner_text()).split())
+    words = set(re.findall(r"[^\W\d_]+", record.practitioner.upper()))
+    if not words <= set(re.findall(r"[^\W\d_]+", text.upper())):
+        raise Rejection(
+            f"the Service Provider Detail does not show {record.practitioner!r}", panel=detail.name
+        )
+    if record.npi and record.npi not in NPI_IN_TEXT.findall(text):
+        shown = ", ".join(NPI_IN_TEXT.findall(text)) or "no NPI"
+        raise Rejection(
+            f"NPI mismatch: the Service Provider Detail shows {shown}, the job gives {record.npi}",
+            panel=detail.name,
+        )
+
+
+async def read_end_date_on_file(page: Page, ctx: FlowContext) -> dt.date | None:
+    field = await detail.one(page, "end_date", timeout_ms=ctx.timeouts.element_ms)
+    value = (await field.input_value()).strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%m/%d/%Y").date()
+    except ValueError:
+        raise Rejection(f"the End Date on file reads {value!r}, not a date", panel=detail.name) from None
+
+
+async def enter_end_date(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
+    """Step 8: the servicing provider's end date with the group, as MM/DD/YYYY."""
+    field = await detail.one(page, "end_date", timeout_ms=ctx.timeouts.element_ms)
+    await field.fill(us_date(record.end_date))
+
+
+async def save_item(page: Page, ctx: FlowContext) -> None:
+    """Step 9: Update saves and returns to the List of Servicing Providers; the portal's
+    date rules (not before the effective date, not before today) refuse here."""
+    await (await detail.one(page, "update", timeout_ms=ctx.timeouts.element_ms)).click()
+    await expect_gone(
+        page, detail.locator(page, "end_date"), panel="Date Detail",
+        timeout_ms=ctx.timeouts.navigation_ms,
+    )
+    await expect_panel(
+        page, servicing.locator(page, "title"), panel=servicing.name,
+        timeout_ms=ctx.timeouts.navigation_ms,
+    )
+
+
+async def submit_changes(page: Page, ctx: FlowContext) -> None:
+    """Step 10."""
+    await (await servicing.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)).click()
+    await expect_panel(
+        page, agreement.locator(page, "title"), panel=agreement.name,
+        timeout_ms=ctx.timeouts.navigation_ms,
+    )
+
+
+async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
+    """Step 11. The ledger learns of the Submit before the click; an answer other than the
+    Processing panel or a refusal leaves the outcome unknown (AmbiguousSubmit)."""
+    await (await agreement.one(page, "certify", timeout_ms=ctx.timeouts.element_ms)).check()
+    button = await agreement.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)
+    ctx.mark_submitting()
+    try:
+        await button.click(timeout=ctx.timeouts.submit_ms)
+        await expect_panel(
+            page, processing.locator(page, "title"), panel=processing.name,
+            timeout_ms=ctx.timeouts.submit_ms,
+        )
+    except Rejection:
+        raise
+    except (TransientError, SelectorError) as error:
+        raise AmbiguousSubmit(processing.name, str(error)) from error
+    except Exception as error:
+        raise AmbiguousSubmit(processing.name, type(error).__name__) from error
+
+
+async def read_processing(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
+    panel = await region(processing.locator(page, "title"))
+    text = " ".join((await panel.inner_text()).split())
+    shot = await ctx.capture(panel)
+    request = re.search(r"Request ID:?\s*([A-Za-z0-9-]+)", text)
+    facts = {
+        "panel": processing.name,
+        "request_id": request.group(1) if request else None,
+        "end_date": us_date(record.end_date),
+        "text": text,
+    }
+    message = "Unlink request submitted" + (f" (request {facts['request_id']})" if request else "")
+    return FlowResult("done", message, facts, shot)
+
+
+async def cancel_service(page: Page, ctx: FlowContext) -> None:
+    """Cancel Service drops the changes held in the session. Best effort: on a dead page
+    there is nothing to drop."""
+    try:
+        button = servicing.locator(page, "cancel_service")
+        if await button.count() == 1:
+            await button.click(timeout=ctx.timeouts.element_ms)
+            await page.wait_for_load_state("domcontentloaded", timeout=ctx.timeouts.navigation_ms)
+    except Exception:
+        return
+
+
+async def _already_requested(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
+    shot = await ctx.capture(await region(detail.locator(page, "date_detail_title")))
+    on_file = f"the portal shows End Date {us_date(record.end_date)} on file"
+    if ctx.verify_first:
+        return FlowResult(
+            "done", f"the Submit's answer was lost; {on_file}",
+            {"panel": "Date Detail", "end_date": us_date(record.end_date), "confirmed_by": "re-reading the portal"},
+            shot,
+        )
+    return FlowResult("already_done", on_file, {"panel": "Date Detail", "end_date": us_date(record.end_date)}, shot)
+
+
+async def find_submitted_request(
+    page: Page, record: UnlinkRecord, ctx: FlowContext
+) -> FlowResult | None:
+    """After a Submit whose answer was lost: Inquire Profile Update Status lists the requests
+    the portal received. A row naming the practitioner and the end date means it landed.
+    (Portals that show a requested End Date on the Date Detail are caught there too.)"""
+    try:
+        await open_menu_path(page, "inquire_profile_status", timeout_ms=ctx.timeouts.navigation_ms)
+        await settle(page, ctx.timeouts.navigation_ms)
+    except SelectorError:
+        return None  # a portal without the inquiry: the Date Detail check still applies
+    rows = page.get_by_role("row").filter(has_text=us_date(record.end_date))
+    for word in re.findall(r"[^\W\d_]+", record.practitioner):
+        rows = rows.filter(has_text=re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE))
+    if await rows.count() < 1:
+        return None
+    text = " ".join((await rows.first.inner_text()).split())
+    shot = await ctx.capture(rows.first)
+    return FlowResult(
+        "done",
+        f"the Submit's answer was lost; Inquire Profile Update Status lists the request: {text}",
+        {"panel": "Inquire Profile Update Status", "row": text, "confirmed_by": "re-reading the portal"},
+        shot,
+    )
+
+
+def _provider_id_pattern(provider_id: str) -> re.Pattern[str]:
+    base, letter = provider_id[:9], provider_id[9:]
+    return re.compile(rf"(?<!\d){base}(?:\s?{letter})?(?![A-Z0-9])", re.IGNORECASE)

@@ -1,0 +1,55 @@
+"""Logging in to the POSC, its own flow (the Virtual Gateway chain will replace its inside).
+
+Each worker logs in once with its own session and again whenever the portal shows the login
+panel (session expired). Credentials are typed into the page and never logged.
+"""
+
+from __future__ import annotations
+
+from playwright.async_api import Page
+
+from flows.panels import Panel
+from flows.transitions import error_text, settle
+from robots.credentials import Credentials
+from robots.errors import LoginRefused, SelectorError, TransientError
+
+
+async def is_logged_in(page: Page) -> bool:
+    portal = Panel.load("portal")
+    return bool(await portal.locator(page, "signed_in").count()) and not await Panel.load(
+        "login"
+    ).locator(page, "password").count()
+
+
+async def log_in(page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> None:
+    """Opens the portal and logs in, unless this session is logged in already."""
+    try:
+        await page.goto(portal_url, wait_until="domcontentloaded", timeout=timeout_ms)
+    except Exception as error:  # connection refused, DNS, timeout: the portal is unreachable
+        raise TransientError(f"the portal did not answer: {_first_line(error)}") from None
+    await settle(page, timeout_ms)
+    login = Panel.load("login")
+    portal = Panel.load("portal")
+    signed_in = portal.locator(page, "signed_in")
+    password = login.locator(page, "password")
+    try:
+        await signed_in.or_(password).first.wait_for(state="visible", timeout=timeout_ms)
+    except Exception:
+        raise SelectorError(login.name, "password", found=0, detail="neither a login panel nor the menu") from None
+    if await is_logged_in(page):
+        return
+    await (await login.one(page, "user_id", timeout_ms=timeout_ms)).fill(credentials.user)
+    await (await login.one(page, "password", timeout_ms=timeout_ms)).fill(credentials.password)
+    await (await login.one(page, "log_in", timeout_ms=timeout_ms)).click()
+    await settle(page, timeout_ms)
+    error = portal.locator(page, "error")
+    try:
+        await signed_in.or_(error).first.wait_for(state="visible", timeout=timeout_ms)
+    except Exception:
+        raise TransientError("the portal did not answer the login in time") from None
+    if not await is_logged_in(page):
+        raise LoginRefused(portal_url, await error_text(page))
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

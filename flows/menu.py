@@ -1,0 +1,59 @@
+"""The left Provider Services menu: job aid steps 1-3 of both workflows.
+
+A person clicks each item of a path in turn (Manage Members > Enrollment > Enroll/Disenroll
+One Care Members). Portals differ in how much of the menu they keep expanded, so each click
+first looks for the path's last item: when it is already shown, it is clicked at once.
+"""
+
+from __future__ import annotations
+
+from playwright.async_api import Locator, Page
+
+from flows.panels import Panel, loose
+from flows.transitions import settle
+from robots.errors import SelectorError
+
+MENU = "menu"
+
+
+def _links(scope: Page | Locator, name: str) -> Locator:
+    return scope.get_by_role("link", name=loose(name)).filter(visible=True)
+
+
+async def open_menu_path(page: Page, path_key: str, *, timeout_ms: float) -> None:
+    panel = Panel.load(MENU)
+    path: list[str] = panel.data["paths"][path_key]
+    target = path[-1]
+    previous: Locator | None = None
+    for item in path:
+        final = _links(page, target)
+        wanted = _links(page, item)
+        try:
+            await final.or_(wanted).first.wait_for(state="visible", timeout=timeout_ms)
+        except Exception:
+            raise SelectorError(panel.name, item, found=0) from None
+        if await final.count() == 1:
+            await final.click()
+            await settle(page, timeout_ms)
+            return
+        link = await _only_one(page, panel.name, item, wanted, previous)
+        previous = link
+        await link.click()
+        await settle(page, timeout_ms)
+    raise SelectorError(panel.name, target, found=0)
+
+
+async def _only_one(
+    page: Page, panel: str, item: str, links: Locator, previous: Locator | None
+) -> Locator:
+    count = await links.count()
+    if count == 1:
+        return links
+    if count > 1 and previous is not None:
+        # "Enrollment" sits under both Manage Members and Manage Provider Information: take
+        # the one in the list item of the item clicked before.
+        parent_item = page.get_by_role("listitem").filter(has=previous).last
+        scoped = _links(parent_item, item)
+        if await scoped.count() == 1:
+            return scoped
+    raise SelectorError(panel, item, found=count)

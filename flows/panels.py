@@ -1,0 +1,111 @@
+"""Panels: the selectors of `selectors/<panel>.yaml`, turned into Playwright locators at the
+moment of use.
+
+A selector is data (`{role: button, name: Submit}`, `{label: Member ID}`, `{text: ...}`,
+`{css: ...}` as a last resort, or `{any_of: [...]}`). Names match loosely: case, surrounding
+spaces, colons and the required-field asterisk do not matter, so "* Member ID:" is still
+"Member ID"; anything else in the name does, so "Member Last Name" is not "Last Name".
+`Panel.one` waits for a control and insists on exactly one visible match: 0 or several raise
+`SelectorError(panel, key, found=n)`, never a bare timeout.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from playwright.async_api import Locator, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from robots.errors import SelectorError
+
+Scope = Page | Locator
+
+
+def selectors_dir() -> Path:
+    """`POSC_SELECTORS`, else the checkout's `selectors/`, else the installed data copy."""
+    if override := os.environ.get("POSC_SELECTORS"):
+        return Path(override)
+    beside = Path(__file__).resolve().parent.parent / "selectors"
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "posc-robot" / "selectors"
+
+
+def loose(text: str, *, exact: bool = True) -> re.Pattern[str]:
+    """A pattern for a visible name. exact: the whole name, give or take case, spaces, colons
+    and a required-field asterisk. Not exact: the words anywhere in the name."""
+    # "/" escaped too: Playwright writes the pattern into its selector as /.../ (a bare slash
+    # would end it early: "Enroll/Disenroll").
+    words = r"\s+".join(re.escape(word).replace("/", r"\/") for word in text.split())
+    if not exact:
+        return re.compile(words, re.IGNORECASE)
+    return re.compile(rf"^[\s*:]*{words}[\s*:]*(?:\(?required\)?)?[\s*:]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    controls: Mapping[str, Any]
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    @functools.cache
+    def load(cls, stem: str) -> Panel:
+        path = selectors_dir() / f"{stem}.yaml"
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+        return cls(name=data["panel"], controls=data.get("controls", {}), data=data)
+
+    def locator(self, scope: Scope, key: str) -> Locator:
+        """The control's lazy locator (visible matches only); nothing is looked up yet."""
+        try:
+            spec = self.controls[key]
+        except KeyError:
+            raise SelectorError(self.name, key, found=0, detail="no such key in selectors") from None
+        return build_locator(scope, spec).filter(visible=True)
+
+    async def one(self, scope: Scope, key: str, *, timeout_ms: float) -> Locator:
+        """Waits for the control, then insists it is exactly one element."""
+        found = self.locator(scope, key)
+        try:
+            await found.first.wait_for(state="visible", timeout=timeout_ms)
+        except PlaywrightTimeout:
+            raise SelectorError(self.name, key, found=0) from None
+        count = await found.count()
+        if count != 1:
+            raise SelectorError(self.name, key, found=count)
+        return found
+
+    async def shown(self, scope: Scope, key: str = "title") -> bool:
+        return await self.locator(scope, key).count() > 0
+
+
+def build_locator(scope: Scope, spec: Mapping[str, Any]) -> Locator:
+    if "any_of" in spec:
+        alternatives = [build_locator(scope, alternative) for alternative in spec["any_of"]]
+        combined = alternatives[0]
+        for alternative in alternatives[1:]:
+            combined = combined.or_(alternative)
+        return combined
+    exact = spec.get("exact", True)
+    if "role" in spec:
+        name = spec.get("name")
+        pattern = re.compile(spec["pattern"], re.IGNORECASE) if "pattern" in spec else None
+        if name is not None:
+            pattern = loose(str(name), exact=exact)
+        return scope.get_by_role(spec["role"], name=pattern) if pattern else scope.get_by_role(spec["role"])
+    if "label" in spec:
+        return scope.get_by_label(loose(str(spec["label"]), exact=exact))
+    if "text" in spec:
+        return scope.get_by_text(loose(str(spec["text"]), exact=exact))
+    if "css" in spec:
+        return scope.locator(spec["css"])
+    raise ValueError(f"a selector needs role, label, text, css or any_of: {dict(spec)!r}")

@@ -1,0 +1,122 @@
+"""What the portal answered after an action: the next panel, a refusal, the login panel again
+(session expired) or a server error. Every wait here is on the page's state, never a sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+
+from playwright.async_api import Locator, Page, Response
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from flows.panels import Panel
+from robots.errors import Rejection, SelectorError, SessionExpired, TransientError
+
+_last_status: weakref.WeakKeyDictionary[Page, int] = weakref.WeakKeyDictionary()
+
+
+def track(page: Page) -> None:
+    """Remember the HTTP status of each document the page loads (a 500 page has no panel)."""
+
+    def on_response(response: Response) -> None:
+        request = response.request
+        if request.is_navigation_request() and response.frame == page.main_frame:
+            _last_status[page] = response.status
+
+    page.on("response", on_response)
+
+
+def server_failed(page: Page) -> int | None:
+    status = _last_status.get(page)
+    return status if status is not None and status >= 500 else None
+
+
+async def settle(page: Page, timeout_ms: float) -> None:
+    """After a click that may navigate: the new document has loaded, or the portal failed."""
+    try:
+        await page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise TransientError("the portal did not answer in time") from None
+    if status := server_failed(page):
+        raise TransientError(f"the portal answered HTTP {status}")
+
+
+async def expect_panel(page: Page, success: Locator, *, panel: str, timeout_ms: float) -> None:
+    """Waits until `success` shows. A refusal raises Rejection with the portal's own words;
+    the login panel raises SessionExpired; a 5xx or no answer raises TransientError; a page
+    that loaded but shows none of these means the portal changed: SelectorError."""
+    await settle(page, timeout_ms)
+    error = Panel.load("portal").locator(page, "error")
+    login = Panel.load("login").locator(page, "password")
+    try:
+        await success.or_(error).or_(login).first.wait_for(state="visible", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        if status := server_failed(page):
+            raise TransientError(f"the portal answered HTTP {status}") from None
+        raise SelectorError(panel, "title", found=0, detail="the panel did not appear") from None
+    if await success.count():
+        return
+    if await login.count():
+        raise SessionExpired(panel)
+    raise Rejection(await error_text(page), panel=panel)
+
+
+async def expect_gone(page: Page, control: Locator, *, panel: str, timeout_ms: float) -> None:
+    """Waits until `control` is gone (a detail panel closing after Update), or a refusal."""
+    await settle(page, timeout_ms)
+    error = Panel.load("portal").locator(page, "error")
+    gone = asyncio.ensure_future(control.first.wait_for(state="hidden", timeout=timeout_ms))
+    refused = asyncio.ensure_future(error.first.wait_for(state="visible", timeout=timeout_ms))
+    done, pending = await asyncio.wait({gone, refused}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    if gone in done and gone.exception() is None:
+        return
+    if refused in done and refused.exception() is None and await control.count():
+        raise Rejection(await error_text(page), panel=panel)
+    if await Panel.load("login").locator(page, "password").count():
+        raise SessionExpired(panel)
+    if status := server_failed(page):
+        raise TransientError(f"the portal answered HTTP {status}")
+    raise TransientError(f"panel '{panel}' did not close in time")
+
+
+async def error_text(page: Page) -> str:
+    """The portal's own refusal message, one line per error."""
+    texts = await Panel.load("portal").locator(page, "error").all_inner_texts()
+    lines = [" ".join(line.split()) for text in texts for line in text.splitlines()]
+    return "; ".join(dict.fromkeys(line for line in lines if line)) or "the portal refused (no message)"
+
+
+async def region(title: Locator) -> Locator:
+    """The panel a title heads: the nearest ancestor holding more than the title itself.
+    Used for the panel's text and for a screenshot of that panel only."""
+    handle = await title.element_handle()
+    if handle is None:
+        raise SelectorError("panel", "title", found=0)
+    container = await handle.evaluate_handle(
+        """title => {
+            let node = title.parentElement;
+            while (node && node !== document.body
+                   && node.innerText.trim() === title.innerText.trim()) {
+                node = node.parentElement;
+            }
+            return node || document.body;
+        }"""
+    )
+    element = container.as_element()
+    assert element is not None
+    marker = await element.evaluate(
+        """el => {
+            if (!el.dataset.poscRegion) {
+                window.__poscRegions = (window.__poscRegions || 0) + 1;
+                el.dataset.poscRegion = String(window.__poscRegions);
+            }
+            return el.dataset.poscRegion;
+        }"""
+    )
+    await handle.dispose()
+    await container.dispose()
+    return title.page.locator(f'[data-posc-region="{marker}"]')

@@ -1,0 +1,5 @@
+import sys
+
+from robots.cli import main
+
+sys.exit(main())

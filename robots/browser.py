@@ -1,0 +1,112 @@
+"""Which Chromium to drive, and how to launch it on a closed network.
+
+Order (DESIGN.md): `--browser-path` or `POSC_CHROMIUM`; a browser Playwright itself installed;
+the system's `chromium`, `chromium-browser`, `google-chrome`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from robots.errors import ConfigError
+
+# Without these Chromium keeps calling home and stalls on a closed network.
+LAUNCH_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+SYSTEM_BROWSERS = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+
+
+def _playwright_installed() -> str | None:
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+    except Exception:  # no driver, or Playwright never downloaded a browser
+        return None
+    return path if path and Path(path).is_file() else None
+
+
+def find_chromium(explicit: str | None = None) -> str:
+    """The path of the Chromium to launch, or a ConfigError that says what was tried."""
+    chosen = explicit or os.environ.get("POSC_CHROMIUM")
+    if chosen:
+        if Path(chosen).is_file() and os.access(chosen, os.X_OK):
+            return chosen
+        raise ConfigError(f"the browser {chosen!r} (from --browser-path or POSC_CHROMIUM) is not an executable file")
+    installed = _playwright_installed()
+    if installed:
+        return installed
+    for name in SYSTEM_BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ConfigError(
+        "no Chromium found: set POSC_CHROMIUM, run `playwright install chromium`, "
+        "or install Debian's package (`apt-get install -y chromium`)"
+    )
+
+
+def launch_options(
+    explicit: str | None = None, *, headed: bool = False, slow_mo_ms: int = 0
+) -> dict:
+    """Keyword arguments for `BrowserType.launch`."""
+    return {
+        "executable_path": find_chromium(explicit),
+        "args": list(LAUNCH_ARGS),
+        "headless": not headed,
+        "slow_mo": slow_mo_ms,
+    }
+
+
+class BrowserHost:
+    """One browser per run, relaunched when it dies; each worker takes its own context from it."""
+
+    def __init__(self, playwright, options: dict) -> None:
+        self._playwright = playwright
+        self._options = options
+        self._browser = None
+        self._lock = asyncio.Lock()
+        self.launches = 0
+
+    async def new_context(self):
+        async with self._lock:
+            if self._browser is None or not self._browser.is_connected():
+                self._browser = await self._playwright.chromium.launch(**self._options)
+                self.launches += 1
+            browser = self._browser
+        return await browser.new_context(viewport={"width": 1280, "height": 900})
+
+    @property
+    def browser(self):
+        return self._browser
+
+    async def close(self) -> None:
+        if self._browser is not None and self._browser.is_connected():
+            await self._browser.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv != ["--which"]:
+        print("usage: python -m robots.browser --which", file=sys.stderr)
+        return 2
+    try:
+        print(find_chromium())
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

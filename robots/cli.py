@@ -1,0 +1,183 @@
+"""`posc`: a thin command line over the library. Each command parses its arguments and calls
+one library function; printing is formatting at the edge.
+
+Exit codes: 0 every record ended done or already done; 1 some record ended otherwise;
+2 usage or validation error (nothing was run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from robots.errors import ConfigError, JobFileError, JobFileErrors, PoscError
+
+EXIT_OK, EXIT_RECORDS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except JobFileError as error:
+        _print_job_errors(error)
+        return EXIT_USAGE
+    except ConfigError as error:
+        print(f"posc: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except PoscError as error:
+        print(f"posc: {error}", file=sys.stderr)
+        return EXIT_RECORDS
+    except KeyboardInterrupt:
+        print("posc: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="posc",
+        description="Bulk One Care disenrollments and group-practice unlinks on MassHealth's POSC, "
+        "exactly once, with evidence. Credentials: POSC_USER and POSC_PASSWORD (or the keyring).",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="run the example jobs against the bundled mock portal")
+    demo.add_argument("--out", type=Path, help="folder for the demo's runs (default: posc-runs/demo-<time>)")
+    demo.add_argument("--workers", type=_positive, default=2)
+    demo.add_argument("--headed", action="store_true", help="show the browser")
+    demo.set_defaults(handler=_demo)
+
+    run = commands.add_parser("run", help="run (or resume) a job file")
+    run.add_argument("job", type=Path, metavar="JOB.yaml")
+    run.add_argument("--portal", help="portal address; absent (and no `portal:` in the job): the bundled mock")
+    run.add_argument("--workers", type=_positive, default=2, help="browser contexts at once (default 2)")
+    run.add_argument("--out", type=Path, help="output folder; the same folder again resumes (default: posc-runs/<job name>)")
+    run.add_argument("--dry-run", action="store_true", help="walk to the last panel before Submit and stop there")
+    run.add_argument("--headed", action="store_true", help="show the browser")
+    run.add_argument("--slow-mo", type=int, default=0, metavar="MS", help="slow each browser action down by MS")
+    run.add_argument("--live", action="store_true", help="allow a portal that is not on loopback (asks first)")
+    run.add_argument("--browser-path", help="the Chromium to drive (default: POSC_CHROMIUM, Playwright's, the system's)")
+    run.set_defaults(handler=_run)
+
+    validate = commands.add_parser("validate", help="check job files without a browser")
+    validate.add_argument("jobs", type=Path, nargs="+", metavar="JOB.yaml")
+    validate.set_defaults(handler=_validate)
+
+    portal = commands.add_parser("portal", help="serve the bundled mock portal")
+    portal.add_argument("--host", default="127.0.0.1")
+    portal.add_argument("--port", type=int, default=8700)
+    portal.add_argument("--fixture", type=Path)
+    portal.add_argument("--faults", metavar="SPEC", help="e.g. error_rate=0.1,latency_ms=200-800,seed=1")
+    portal.add_argument("--variant", metavar="NAME", help="classic, restyled or drifted")
+    portal.add_argument("--db", type=Path, help="keep the portal's state in this SQLite file")
+    portal.set_defaults(handler=_portal)
+
+    check = commands.add_parser("check-selectors", help="QA: visit every panel and check every selector")
+    check.add_argument("--portal", help="portal address (default: the bundled mock)")
+    check.add_argument("--out", type=Path, default=Path("posc-runs/check-selectors"))
+    check.add_argument("--live", action="store_true", help="allow a portal that is not on loopback")
+    check.add_argument("--data", type=Path, help="YAML naming the records to walk with (see docs/qa.md)")
+    check.set_defaults(handler=_check_selectors)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _run(args: argparse.Namespace) -> int:
+    from robots import progress
+    from robots.config import RunConfig
+    from robots.runner import run
+
+    config = RunConfig(
+        job_path=args.job,
+        out_dir=args.out,
+        portal=args.portal,
+        workers=args.workers,
+        dry_run=args.dry_run,
+        headed=args.headed,
+        slow_mo_ms=args.slow_mo,
+        live=args.live,
+        confirm_live=_ask_at_terminal,
+        browser_path=args.browser_path,
+    )
+    summary = run(config, progress=progress.for_stream(sys.stdout))
+    _print_summary(summary)
+    return summary.exit_code
+
+
+def _print_summary(summary) -> None:
+    totals = ", ".join(f"{status.replace('_', ' ')} {n}" for status, n in sorted(summary.totals.items()) if n)
+    print(f"{summary.job}: {totals or 'no records'}")
+    if summary.stopped:
+        print(f"stopped early: {summary.stopped}")
+    print(f"report: {summary.report}")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from robots.jobfile import load_job
+
+    worst = EXIT_OK
+    for path in args.jobs:
+        try:
+            job = load_job(path)
+        except JobFileError as error:
+            _print_job_errors(error)
+            worst = EXIT_USAGE
+            continue
+        print(f"{path}: ok, {len(job.records)} {job.kind.name} records for {job.provider_id}")
+    return worst
+
+
+def _print_job_errors(error: JobFileError) -> None:
+    errors = error.errors if isinstance(error, JobFileErrors) else [error]
+    for each in errors:
+        print(f"error: {each}", file=sys.stderr)
+
+
+def _portal(args: argparse.Namespace) -> int:
+    argv = [sys.executable, "-m", "mock_portal", "--host", args.host, "--port", str(args.port)]
+    for name in ("fixture", "faults", "variant", "db"):
+        value = getattr(args, name)
+        if value is not None:
+            argv += [f"--{name}", str(value)]
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+    return EXIT_OK  # not reached
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from robots.demo import run_demo
+
+    out = args.out or Path("posc-runs") / f"demo-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    return run_demo(out, workers=args.workers, headed=args.headed)
+
+
+def _check_selectors(args: argparse.Namespace) -> int:
+    from robots.selector_check import check_selectors
+
+    return check_selectors(portal=args.portal, out_dir=args.out, live=args.live, data=args.data,
+                           confirm_live=_ask_at_terminal)
+
+
+def _ask_at_terminal(question: str) -> bool:
+    if not sys.stdin.isatty():
+        print(f"posc: {question} — needs a yes typed at a terminal", file=sys.stderr)
+        return False
+    answer = input(f"{question}\nType yes to go on: ")
+    return answer.strip().lower() == "yes"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""`RunConfig`: everything a run needs to know, frozen. `posc run` parses its arguments into
+one; tests and other programs build one directly and call `robots.runner.run`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.context import Timeouts
+
+DEFAULT_RUNS_DIR = Path("posc-runs")
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Transient errors: exponential backoff with jitter, bounded."""
+
+    attempts: int = 4
+    initial_s: float = 1.0
+    max_s: float = 20.0
+    jitter_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    job_path: Path
+    out_dir: Path | None = None
+    portal: str | None = None
+    workers: int = 2
+    dry_run: bool = False
+    headed: bool = False
+    slow_mo_ms: int = 0
+    live: bool = False
+    # Asked (with the portal and record count) before a live run; None refuses live runs.
+    confirm_live: Callable[[str], bool] | None = field(default=None, compare=False)
+    browser_path: str | None = None
+    retry: Retry = field(default_factory=Retry)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    # System failures in a row (across workers) after which the run stops: the portal is down.
+    breaker_threshold: int = 8
+    # A fresh browser context (and login) every N records keeps a long run's memory flat.
+    recycle_every: int = 200
+
+    def output_folder(self, job_title: str) -> Path:
+        if self.out_dir is not None:
+            return self.out_dir
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", job_title).strip("-").lower() or "job"
+        return DEFAULT_RUNS_DIR / slug

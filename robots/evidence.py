@@ -1,0 +1,53 @@
+"""Evidence files in the run folder: a screenshot of each record's confirmation panel, and a
+Playwright trace of each record that failed. Names carry the record's position and a hash of
+its key, never a member's ID or name."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from PIL import Image
+from playwright.async_api import Locator
+
+SCREENSHOTS = "screenshots"
+TRACES = "traces"
+THUMBNAIL_WIDTH = 160
+
+
+def thumbnail_path(screenshot: str) -> str:
+    """Where a screenshot's thumbnail lives (made once, at capture, for the HTML report)."""
+    return screenshot.rsplit(".", 1)[0] + ".thumb.jpg"
+
+
+class Evidence:
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        (out_dir / SCREENSHOTS).mkdir(mode=0o700, exist_ok=True)
+        (out_dir / TRACES).mkdir(mode=0o700, exist_ok=True)
+
+    @staticmethod
+    def stem(seq: int, key: str) -> str:
+        return f"{seq:06d}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+    async def capture(self, panel: Locator, seq: int, key: str) -> str:
+        """Screenshots the panel (not the whole page); returns the path relative to the run."""
+        relative = f"{SCREENSHOTS}/{self.stem(seq, key)}.png"
+        png = await panel.screenshot(path=self.out_dir / relative, animations="disabled", scale="css")
+        self._write_thumbnail(png, self.out_dir / thumbnail_path(relative))
+        return relative
+
+    @staticmethod
+    def _write_thumbnail(png: bytes, path: Path) -> None:
+        with Image.open(io.BytesIO(png)) as image:
+            image = image.convert("RGB")
+            image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 4))
+            image.save(path, "JPEG", quality=70)
+
+    def trace_path(self, seq: int, key: str) -> tuple[Path, str]:
+        relative = f"{TRACES}/{self.stem(seq, key)}.zip"
+        return self.out_dir / relative, relative
+
+    def discard_trace(self, seq: int, key: str) -> None:
+        self.trace_path(seq, key)[0].unlink(missing_ok=True)

@@ -1,0 +1,146 @@
+"""Parsers for the values a job file holds: IDs, names, dates.
+
+Each parser takes what YAML or CSV gave and returns the clean value, or raises `FieldError`
+with a message fit to show a user. Messages never repeat a member's ID or name (PHI): they say
+what is wrong with it, not what it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MEMBER_ID = re.compile(r"\d{12}")
+PROVIDER_ID = re.compile(r"\d{9}[A-Z]")
+NPI = re.compile(r"[12]\d{9}")
+US_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Letters of any script, with the spaces, apostrophes, hyphens and periods real names carry.
+PERSON_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '’.\-])*", re.UNICODE)
+MAX_TEXT = 100
+# Control and invisible format characters: tabs, line breaks, zero-width and direction marks.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+class FieldError(ValueError):
+    """A value that cannot be used; the message says why without echoing PHI."""
+
+
+def _text(value: object, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FieldError(f"{what} must be text, not {_type_name(value)}")
+    text = str(value).strip()
+    if not text:
+        raise FieldError(f"{what} is empty")
+    if CONTROL.search(text):
+        raise FieldError(f"{what} contains a control character (a tab or line break?)")
+    return text
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, dt.date):
+        return "a date"
+    return type(value).__name__
+
+
+def member_id(value: object) -> str:
+    text = _text(value, "a member ID")
+    if not MEMBER_ID.fullmatch(text):
+        raise FieldError(f"a member ID is 12 digits; this one {_describe_digits(text)}")
+    return text
+
+
+def _describe_digits(text: str) -> str:
+    if any(ch.isspace() for ch in text):
+        return "contains spaces"
+    if not text.isdigit():
+        return "contains characters other than digits"
+    return f"has {len(text)} digits"
+
+
+def provider_id(value: object) -> str:
+    text = _text(value, "a provider ID")
+    if not PROVIDER_ID.fullmatch(text):
+        raise FieldError(
+            f"a provider ID is nine digits and a service-location letter (110000000A), got {text!r}"
+        )
+    return text
+
+
+def npi(value: object) -> str:
+    text = _text(value, "an NPI")
+    if not NPI.fullmatch(text):
+        raise FieldError(f"an NPI is 10 digits starting with 1 or 2, got {text!r}")
+    if not npi_check_digit_ok(text):
+        raise FieldError(f"the NPI {text!r} fails its check digit")
+    return text
+
+
+def npi_check_digit_ok(number: str) -> bool:
+    """Luhn over the prefix 80840 plus the NPI's first nine digits (CMS's NPI standard)."""
+    digits = [int(d) for d in "80840" + number[:9]]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10 == int(number[9])
+
+
+def person_name(value: object, what: str = "a name") -> str:
+    text = _text(value, what)
+    if len(text) > 60:
+        raise FieldError(f"{what} is longer than 60 characters")
+    if not PERSON_NAME.fullmatch(text):
+        raise FieldError(f"{what} may hold only letters, spaces, apostrophes, hyphens and periods")
+    return " ".join(text.split())
+
+
+def label(value: object, what: str = "a label") -> str:
+    text = _text(value, what)
+    if len(text) > MAX_TEXT:
+        raise FieldError(f"{what} is longer than {MAX_TEXT} characters")
+    return " ".join(text.split())
+
+
+def date(value: object, what: str = "a date") -> dt.date:
+    """ISO (2026-12-31) or MM/DD/YYYY (12/31/2026); YAML may already have made it a date."""
+    if isinstance(value, dt.datetime):
+        raise FieldError(f"{what} must be a date without a time")
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value, what)
+    if match := ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := US_DATE.fullmatch(text):
+        month, day, year = match.groups()
+    else:
+        raise FieldError(f"{what} must be YYYY-MM-DD or MM/DD/YYYY, got {text!r}")
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise FieldError(f"{text!r} is not a real date") from None
+
+
+def portal_url(value: object) -> str:
+    text = _text(value, "the portal address")
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s]*)?", text):
+        raise FieldError(f"the portal must be an http(s) address, got {text!r}")
+    return text.rstrip("/")
+
+
+def us_date(value: dt.date) -> str:
+    """A date as the portal shows and takes it: MM/DD/YYYY."""
+    return value.strftime("%m/%d/%Y")

@@ -1,0 +1,261 @@
+"""The ledger: every record's state, the one owner of its transitions.
+
+    pending ──claim──▶ in_progress ──mark_submitting──▶ submitting ──settle──▶ done
+       ▲                   │                                │        already_done
+       └─────release───────┘◀──────────release──────────────┘        rejected, failed, dry_run
+
+Each transition is one SQLite transaction, committed before the robot acts on it: the ledger
+learns of a Submit *before* the click, so after any crash a record whose Submit may have
+reached the portal is known (`submit_started`) and is settled by reading the portal, never by
+clicking Submit again blindly. `done`, `already_done` and `rejected` are final: a resume never
+touches them. `failed` and `dry_run` records are worked again by the next run.
+
+`Ledger` is the interface (claim, mark submitting, settle, read) a shared store could later
+implement; `SqliteLedger` is the one implementation, a file in the run's output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from robots.errors import ConfigError
+
+
+class RecordState(StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    SUBMITTING = "submitting"
+    DONE = "done"
+    ALREADY_DONE = "already_done"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    DRY_RUN = "dry_run"
+
+
+FINAL = frozenset({RecordState.DONE, RecordState.ALREADY_DONE, RecordState.REJECTED})
+SUCCESS = frozenset({RecordState.DONE, RecordState.ALREADY_DONE})
+WORKABLE = frozenset(
+    {RecordState.PENDING, RecordState.IN_PROGRESS, RecordState.SUBMITTING, RecordState.FAILED, RecordState.DRY_RUN}
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a record ended: one of the five result statuses and the facts behind it."""
+
+    state: RecordState
+    message: str
+    confirmation: dict[str, Any] | None = None
+    screenshot: str | None = None
+    trace: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    seq: int
+    state: RecordState
+    attempts: int
+    submit_started: bool
+    message: str | None
+    confirmation: dict[str, Any] | None
+    screenshot: str | None
+    trace: str | None
+    fields: dict[str, Any]
+    started_at: str | None
+    finished_at: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str
+    # An earlier attempt clicked Submit and never learnt the outcome.
+    submit_started: bool
+
+
+class Ledger(Protocol):
+    def sync(self, identity: str, records: Iterable[tuple[str, dict[str, Any]]]) -> None: ...
+    def workable(self) -> list[str]: ...
+    def claim(self, key: str) -> Claim | None: ...
+    def start_attempt(self, key: str) -> int: ...
+    def submit_started(self, key: str) -> bool: ...
+    def mark_submitting(self, key: str) -> None: ...
+    def settle(self, key: str, outcome: Outcome) -> None: ...
+    def release(self, key: str) -> None: ...
+    def read(self) -> list[Entry]: ...
+    def close(self) -> None: ...
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    key            TEXT PRIMARY KEY,
+    seq            INTEGER NOT NULL,
+    fields         TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    submit_started INTEGER NOT NULL DEFAULT 0,
+    message        TEXT,
+    confirmation   TEXT,
+    screenshot     TEXT,
+    trace          TEXT,
+    started_at     TEXT,
+    finished_at    TEXT,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_by_state ON records (state, seq);
+"""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+class SqliteLedger:
+    FILE_NAME = "ledger.sqlite"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        # One connection, used from the runner's event loop only. Autocommit: each method
+        # below is a single statement or an explicit transaction.
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+        # A crash mid-record leaves it in_progress: it goes back to the queue. A record that
+        # was submitting stays so (and keeps submit_started): it must be verified first.
+        self._db.execute(
+            "UPDATE records SET state = ?, updated_at = ? WHERE state = ?",
+            (RecordState.PENDING, _now(), RecordState.IN_PROGRESS),
+        )
+
+    @classmethod
+    def in_folder(cls, out_dir: Path) -> SqliteLedger:
+        return cls(out_dir / cls.FILE_NAME)
+
+    def sync(self, identity: str, records: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Adds the job's records; a record not yet final takes the job's current fields."""
+        now = _now()
+        with self._transaction():
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'job'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta (name, value) VALUES ('job', ?)", (identity,))
+            elif row[0] != identity:
+                raise ConfigError(
+                    f"{self.path.parent} holds the run of another job ({row[0]}), not {identity}; "
+                    "choose another --out"
+                )
+            self._db.executemany(
+                """INSERT INTO records (key, seq, fields, state, updated_at) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, fields = excluded.fields
+                   WHERE records.state NOT IN (?, ?, ?)""",
+                (
+                    (key, seq, json.dumps(fields), RecordState.PENDING, now, *sorted(FINAL))
+                    for seq, (key, fields) in enumerate(records, start=1)
+                ),
+            )
+
+    def workable(self) -> list[str]:
+        placeholders = ", ".join("?" * len(WORKABLE))
+        rows = self._db.execute(
+            f"SELECT key FROM records WHERE state IN ({placeholders}) ORDER BY seq",
+            tuple(WORKABLE),
+        )
+        return [key for (key,) in rows]
+
+    def claim(self, key: str) -> Claim | None:
+        placeholders = ", ".join("?" * len(WORKABLE))
+        row = self._db.execute(
+            f"""UPDATE records SET state = ?, updated_at = ?, started_at = COALESCE(started_at, ?)
+                WHERE key = ? AND state IN ({placeholders}) RETURNING submit_started""",
+            (RecordState.IN_PROGRESS, _now(), _now(), key, *WORKABLE),
+        ).fetchone()
+        return Claim(key, bool(row[0])) if row else None
+
+    def start_attempt(self, key: str) -> int:
+        (attempts,) = self._db.execute(
+            "UPDATE records SET attempts = attempts + 1, updated_at = ? WHERE key = ? RETURNING attempts",
+            (_now(), key),
+        ).fetchone()
+        return attempts
+
+    def submit_started(self, key: str) -> bool:
+        row = self._db.execute("SELECT submit_started FROM records WHERE key = ?", (key,)).fetchone()
+        return bool(row and row[0])
+
+    def mark_submitting(self, key: str) -> None:
+        self._db.execute(
+            "UPDATE records SET state = ?, submit_started = 1, updated_at = ? WHERE key = ?",
+            (RecordState.SUBMITTING, _now(), key),
+        )
+
+    def settle(self, key: str, outcome: Outcome) -> None:
+        self._db.execute(
+            """UPDATE records SET state = ?, message = ?, confirmation = ?, screenshot = ?,
+                   trace = ?, finished_at = ?, updated_at = ? WHERE key = ?""",
+            (
+                outcome.state,
+                outcome.message,
+                json.dumps(outcome.confirmation) if outcome.confirmation is not None else None,
+                outcome.screenshot,
+                outcome.trace,
+                _now(),
+                _now(),
+                key,
+            ),
+        )
+
+    def release(self, key: str) -> None:
+        """Back to the queue untouched (the run stopped before this record was settled)."""
+        self._db.execute(
+            "UPDATE records SET state = CASE WHEN submit_started THEN ? ELSE ? END, updated_at = ? "
+            "WHERE key = ? AND state IN (?, ?)",
+            (RecordState.SUBMITTING, RecordState.PENDING, _now(), key, RecordState.IN_PROGRESS, RecordState.SUBMITTING),
+        )
+
+    def read(self) -> list[Entry]:
+        rows = self._db.execute(
+            """SELECT key, seq, state, attempts, submit_started, message, confirmation, screenshot,
+                      trace, fields, started_at, finished_at FROM records ORDER BY seq"""
+        )
+        return [
+            Entry(
+                key=row[0],
+                seq=row[1],
+                state=RecordState(row[2]),
+                attempts=row[3],
+                submit_started=bool(row[4]),
+                message=row[5],
+                confirmation=json.loads(row[6]) if row[6] else None,
+                screenshot=row[7],
+                trace=row[8],
+                fields=json.loads(row[9]),
+                started_at=row[10],
+                finished_at=row[11],
+            )
+            for row in rows
+        ]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _transaction(self):
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

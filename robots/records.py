@@ -1,0 +1,126 @@
+"""The work items: one typed record per row of a job, each with a stable key.
+
+A record is the "what" (Robocorp's work item); the flow that performs it is the "how" and
+lives in `flows/`. Each job kind names its record type and the fields a job file may give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, fields
+from typing import Any, ClassVar
+
+from robots import fields as parse
+from robots.masking import mask_member_id
+
+
+@dataclass(frozen=True)
+class DisenrollRecord:
+    """One member to disenroll from the acting plan's One Care."""
+
+    member_id: str
+    last_name: str
+    first_name: str
+    reason: str
+
+    contains_phi: ClassVar[bool] = True
+    key_fields: ClassVar[tuple[str, ...]] = ("member_id",)
+
+    @property
+    def key(self) -> str:
+        return self.member_id
+
+    def describe(self) -> str:
+        """How the console and logs name the record: no PHI."""
+        return f"member {mask_member_id(self.member_id)}"
+
+
+@dataclass(frozen=True)
+class UnlinkRecord:
+    """One practitioner to unlink from one service location of the acting group practice."""
+
+    location: str
+    practitioner: str
+    end_date: dt.date
+    npi: str | None = None
+
+    contains_phi: ClassVar[bool] = False  # practitioner names and NPIs are public registry data
+    key_fields: ClassVar[tuple[str, ...]] = ("location", "practitioner", "npi")
+
+    @property
+    def key(self) -> str:
+        parts = [self.location.upper(), self.practitioner.upper()]
+        if self.npi:
+            parts.append(self.npi)
+        return " / ".join(parts)
+
+    def describe(self) -> str:
+        return f"{self.practitioner} at {self.location}"
+
+
+Record = DisenrollRecord | UnlinkRecord
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A job kind: its record type and how to parse each field a job file may give."""
+
+    name: str
+    record_type: type
+    parsers: Mapping[str, Callable[[Any], Any]]
+
+    @property
+    def required(self) -> frozenset[str]:
+        return frozenset(f.name for f in fields(self.record_type) if f.default is MISSING)
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        return frozenset(self.parsers)
+
+    def build(self, values: Mapping[str, Any]) -> Record:
+        return self.record_type(**values)
+
+    def to_fields(self, record: Record) -> dict[str, Any]:
+        """The record as plain JSON-able fields (dates ISO), for the ledger and results."""
+        out = {}
+        for f in fields(record):
+            value = getattr(record, f.name)
+            out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
+        return out
+
+    def from_fields(self, data: Mapping[str, Any]) -> Record:
+        values = {name: self.parsers[name](value) for name, value in data.items() if value is not None}
+        return self.build(values)
+
+
+def _practitioner(value: object) -> str:
+    # Names are listed "LAST, FIRST" on the List of Servicing Providers.
+    text = parse.label(value, "a practitioner name")
+    if any(ch.isdigit() for ch in text):
+        raise parse.FieldError("a practitioner name holds no digits")
+    return text
+
+
+KINDS: dict[str, RecordKind] = {
+    "disenroll_one_care": RecordKind(
+        name="disenroll_one_care",
+        record_type=DisenrollRecord,
+        parsers={
+            "member_id": parse.member_id,
+            "last_name": lambda v: parse.person_name(v, "a last name"),
+            "first_name": lambda v: parse.person_name(v, "a first name"),
+            "reason": lambda v: parse.label(v, "a disenrollment reason"),
+        },
+    ),
+    "group_unlink": RecordKind(
+        name="group_unlink",
+        record_type=UnlinkRecord,
+        parsers={
+            "location": lambda v: parse.label(v, "a service location name"),
+            "practitioner": _practitioner,
+            "npi": parse.npi,
+            "end_date": lambda v: parse.date(v, "an end date"),
+        },
+    ),
+}

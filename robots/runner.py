@@ -1,0 +1,183 @@
+"""`run(config)`: a job from file to reports.
+
+job YAML → validated job → ledger (SQLite, in the output folder) → N workers, each a
+logged-in browser context → flows → ledger → reports. A second run into the same folder
+resumes: finished records are never touched again, and a run with nothing left to do starts
+neither a browser nor a portal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import signal
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+from flows import flow_for
+from robots import live_mode, reports, run_folder
+from robots.browser import BrowserHost, launch_options
+from robots.config import RunConfig
+from robots.credentials import Credentials
+from robots.credentials import resolve as resolve_credentials
+from robots.evidence import Evidence
+from robots.jobfile import Job, load_job
+from robots.ledger import SqliteLedger
+from robots.portal_process import PortalProcess
+from robots.progress import NullProgress, Progress
+from robots.run_log import log, logging_to
+from robots.work_queue import LocalQueue
+from robots.worker import Breaker, Crew, Worker
+
+SUCCESS = {"done", "already_done"}
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    job: str
+    out_dir: Path
+    report: Path
+    totals: dict[str, int]
+    stopped: str | None
+    dry_run: bool
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every record ended done or already done (or dry run, in a dry run); else 1."""
+        fine = SUCCESS | ({"dry_run"} if self.dry_run else set())
+        return 0 if all(status in fine for status, n in self.totals.items() if n) else 1
+
+
+def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
+    """Runs (or resumes) one job. Raises JobFileErrors or ConfigError before touching anything."""
+    progress = progress or NullProgress()
+    job = load_job(config.job_path)
+    portal = config.portal or job.portal
+    if portal:
+        live_mode.check(portal, live=config.live, record_count=len(job.records), confirm=config.confirm_live)
+    out_dir = run_folder.prepare(config.output_folder(job.title))
+    previous_umask = os.umask(0o077)  # everything the run writes is owner-only: it holds PHI
+    try:
+        with run_folder.FolderLock(out_dir), logging_to(out_dir):
+            return _run_locked(config, job, portal, out_dir, progress)
+    finally:
+        os.umask(previous_umask)
+
+
+def _run_locked(config: RunConfig, job: Job, portal: str | None, out_dir: Path, progress: Progress) -> RunSummary:
+    ledger = SqliteLedger.in_folder(out_dir)
+    try:
+        ledger.sync(job.identity, ((r.key, job.kind.to_fields(r)) for r in job.records))
+        job_keys = {r.key for r in job.records}
+        todo = [key for key in ledger.workable() if key in job_keys]
+        started = _now()
+        stopped: str | None = None
+        portal_shown = portal or "the bundled mock portal"
+        progress.start(job.title, len(job.records), len(todo))
+        log.info("job %s: %d records, %d to work, %d workers", job.title, len(job.records), len(todo), config.workers)
+        if todo:
+            credentials = resolve_credentials(bundled_mock=portal is None)
+            with _portal(portal) as url:
+                portal_shown = url
+                stopped = asyncio.run(_work(config, job, url, out_dir, ledger, todo, credentials, progress))
+        entries = [e for e in ledger.read() if e.key in job_keys]
+        info = reports.RunInfo(
+            job=job.title,
+            kind=job.kind.name,
+            provider_id=job.provider_id,
+            portal=portal_shown,
+            started=started,
+            finished=_now(),
+            dry_run=config.dry_run,
+            stopped=stopped,
+        )
+        report = reports.write_all(out_dir, info, entries)
+        log.info("finished%s; report %s", f" early ({stopped})" if stopped else "", report)
+        progress.finish()
+        return RunSummary(
+            job=job.title,
+            out_dir=out_dir,
+            report=report,
+            totals=dict(Counter(reports.status_of(e) for e in entries)),
+            stopped=stopped,
+            dry_run=config.dry_run,
+        )
+    finally:
+        ledger.close()
+
+
+@contextlib.contextmanager
+def _portal(portal: str | None):
+    """The given portal, or the bundled mock started for this run."""
+    if portal:
+        yield portal
+        return
+    with PortalProcess() as mock:
+        assert mock.url is not None
+        yield mock.url
+
+
+async def _work(
+    config: RunConfig,
+    job: Job,
+    portal_url: str,
+    out_dir: Path,
+    ledger: SqliteLedger,
+    todo: list[str],
+    credentials: Credentials,
+    progress: Progress,
+) -> str | None:
+    records = {r.key: (seq, r) for seq, r in enumerate(job.records, start=1)}
+    async with async_playwright() as playwright:
+        host = BrowserHost(
+            playwright,
+            launch_options(config.browser_path, headed=config.headed, slow_mo_ms=config.slow_mo_ms),
+        )
+        crew = Crew(
+            config=config,
+            portal_url=portal_url,
+            provider_id=job.provider_id,
+            flow=flow_for(job.kind.name),
+            records=records,
+            ledger=ledger,
+            evidence=Evidence(out_dir),
+            host=host,
+            credentials=credentials,
+            progress=progress,
+            queue=LocalQueue(todo),
+            breaker=Breaker(config.breaker_threshold),
+        )
+        with _stop_on_signals(crew):
+            try:
+                workers = [Worker(n, crew) for n in range(1, max(1, min(config.workers, len(todo))) + 1)]
+                await asyncio.gather(*(worker.run() for worker in workers))
+            finally:
+                await host.close()
+        return crew.stop_reason
+
+
+@contextlib.contextmanager
+def _stop_on_signals(crew: Crew):
+    """Ctrl-C or SIGTERM: finish the records in hand, take no more, write the reports."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, crew.stop_run, f"interrupted by {sig.name}")
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread: the caller handles signals
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")

@@ -1,0 +1,270 @@
+"""A worker: one browser context with its own portal session, taking records from the queue
+and walking each through its flow, with retries for the system's failures.
+
+Per record: claim it in the ledger; attempt the flow (tenacity: exponential backoff with
+jitter, bounded); settle the outcome. A rejection is settled at once, never retried. A
+transient failure is retried after restoring the session (the login panel again, a dead
+browser, a 5xx). An attempt after an unknown Submit reads the portal first (`verify_first`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from playwright.async_api import BrowserContext, Page
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exponential_jitter
+
+from flows import Flow
+from flows.context import FlowContext, FlowResult
+from flows.login import log_in
+from flows.transitions import track
+from robots.browser import BrowserHost
+from robots.config import RunConfig
+from robots.credentials import Credentials
+from robots.errors import (
+    BrowserCrashed,
+    PortalDown,
+    PortalError,
+    Rejection,
+    SelectorError,
+    TransientError,
+)
+from robots.evidence import Evidence
+from robots.ledger import Ledger, Outcome, RecordState
+from robots.masking import scrub
+from robots.progress import Progress
+from robots.records import Record
+from robots.run_log import log
+from robots.work_queue import WorkQueue
+
+# A selector missing twice running is the portal having changed, not a slow page.
+SELECTOR_ATTEMPTS = 2
+
+
+class Breaker:
+    """Counts system failures in a row across all workers; any answer from the portal (a
+    done record, a refusal) resets it."""
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+        self.in_a_row = 0
+
+    def failure(self) -> bool:
+        self.in_a_row += 1
+        return self.in_a_row >= self.threshold
+
+    def success(self) -> None:
+        self.in_a_row = 0
+
+
+@dataclass
+class Crew:
+    """What the workers of one run share."""
+
+    config: RunConfig
+    portal_url: str
+    provider_id: str
+    flow: Flow
+    records: dict[str, tuple[int, Record]]
+    ledger: Ledger
+    evidence: Evidence
+    host: BrowserHost
+    credentials: Credentials
+    progress: Progress
+    queue: WorkQueue
+    breaker: Breaker
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    stop_reason: str | None = None
+
+    def stop_run(self, reason: str) -> None:
+        if not self.stop.is_set():
+            self.stop_reason = reason
+            self.progress.note(f"stopping: {reason}")
+            self.stop.set()
+
+
+class _Stopped(Exception):
+    """The run is stopping: the record goes back to the ledger unsettled."""
+
+
+def to_transient(error: PlaywrightError) -> TransientError:
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if isinstance(error, PlaywrightTimeout):
+        return TransientError(f"timed out: {first_line}")
+    if "closed" in first_line.lower() or "crash" in first_line.lower():
+        return BrowserCrashed(f"the browser went away: {first_line}")
+    return TransientError(first_line)
+
+
+class Session:
+    """The worker's browser context and page, logged in; renewed when it dies or has served
+    `recycle_every` records."""
+
+    def __init__(self, crew: Crew) -> None:
+        self.crew = crew
+        self.context: BrowserContext | None = None
+        self.page: Page | None = None
+        self.served = 0
+        self.tracing = False
+
+    async def ready(self, *, fresh: bool) -> Page:
+        timeouts = self.crew.config.timeouts
+        if self.page is None or self.page.is_closed() or self.served >= self.crew.config.recycle_every:
+            await self.drop()
+            self.context = await self.crew.host.new_context()
+            self.context.set_default_timeout(timeouts.element_ms)
+            self.page = await self.context.new_page()
+            track(self.page)
+            fresh = True
+        if fresh:
+            await log_in(self.page, self.crew.portal_url, self.crew.credentials, timeout_ms=timeouts.navigation_ms)
+        return self.page
+
+    async def start_trace(self) -> None:
+        if self.context is not None and not self.tracing:
+            await self.context.tracing.start(screenshots=True, snapshots=True)
+            self.tracing = True
+
+    async def stop_trace(self, path) -> None:
+        if self.tracing and self.context is not None:
+            self.tracing = False
+            with contextlib.suppress(PlaywrightError):
+                await self.context.tracing.stop(path=path)
+
+    async def drop(self) -> None:
+        context, self.context, self.page, self.served, self.tracing = self.context, None, None, 0, False
+        if context is not None:
+            with contextlib.suppress(PlaywrightError):
+                await context.close()
+
+
+class Worker:
+    def __init__(self, number: int, crew: Crew) -> None:
+        self.number = number
+        self.crew = crew
+        self.session = Session(crew)
+
+    async def run(self) -> None:
+        try:
+            while not self.crew.stop.is_set():
+                key = self.crew.queue.next()
+                if key is None:
+                    return
+                await self.work(key)
+        finally:
+            await self.session.drop()
+
+    async def work(self, key: str) -> None:
+        crew = self.crew
+        seq, record = crew.records[key]
+        claim = crew.ledger.claim(key)
+        if claim is None:
+            return
+        try:
+            outcome = await self._attempts(key, seq, record)
+        except _Stopped:
+            crew.ledger.release(key)
+            return
+        trace_file, trace_relative = crew.evidence.trace_path(seq, key)
+        if outcome.state is RecordState.FAILED and trace_file.exists():
+            outcome = Outcome(outcome.state, outcome.message, outcome.confirmation, outcome.screenshot, trace_relative)
+        else:
+            crew.evidence.discard_trace(seq, key)
+        crew.ledger.settle(key, outcome)
+        self.session.served += 1
+        message = _safe(record, outcome.message)
+        log.info("record %d (%s): %s: %s", seq, record.describe(), outcome.state.value, message)
+        crew.progress.settled(record.describe(), outcome.state, message)
+
+    async def _attempts(self, key: str, seq: int, record: Record) -> Outcome:
+        retry = self.crew.config.retry
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(retry.attempts),
+            wait=wait_exponential_jitter(initial=retry.initial_s, max=retry.max_s, jitter=retry.jitter_s),
+            retry=_worth_retrying,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    if self.crew.stop.is_set():
+                        raise _Stopped
+                    result = await self._attempt(key, seq, record, attempt.retry_state.attempt_number)
+        except Rejection as refusal:
+            return Outcome(RecordState.REJECTED, refusal.message)
+        except SelectorError as error:
+            self.crew.stop_run(f"the portal changed: {error}")
+            return Outcome(RecordState.FAILED, f"the portal changed: {error}")
+        except TransientError as error:
+            return Outcome(RecordState.FAILED, f"{error} (gave up after {retry.attempts} attempts)")
+        except PortalError as error:
+            self.crew.stop_run(str(error))
+            raise _Stopped from error
+        return Outcome(RecordState(result.status), result.message, result.confirmation, result.screenshot)
+
+    async def _attempt(self, key: str, seq: int, record: Record, number: int) -> FlowResult:
+        crew = self.crew
+        crew.ledger.start_attempt(key)
+        try:
+            try:
+                page = await self.session.ready(fresh=number > 1)
+                if number > 1:
+                    # Traces only from the first retry on: a record ends `failed` only after
+                    # several attempts, and the happy path pays nothing for tracing.
+                    await self.session.start_trace()
+                result = await crew.flow.perform(page, record, self._context(key, seq))
+            except PlaywrightError as error:
+                raise to_transient(error) from error
+        except TransientError as error:
+            log.warning("record %d (%s) attempt %d: %s", seq, record.describe(), number, _safe(record, str(error)))
+            if isinstance(error, BrowserCrashed):
+                await self.session.drop()
+            if crew.breaker.failure():
+                pending = len(crew.queue) + 1
+                crew.stop_run(str(PortalDown(crew.breaker.in_a_row, str(error), pending)))
+                raise _Stopped from error
+            raise
+        except Rejection:
+            crew.breaker.success()
+            raise
+        finally:
+            await self.session.stop_trace(crew.evidence.trace_path(seq, key)[0])
+        crew.breaker.success()
+        return result
+
+    def _context(self, key: str, seq: int) -> FlowContext:
+        crew = self.crew
+
+        async def capture(panel) -> str:
+            return await crew.evidence.capture(panel, seq, key)
+
+        return FlowContext(
+            portal_url=crew.portal_url,
+            provider_id=crew.provider_id,
+            dry_run=crew.config.dry_run,
+            verify_first=crew.ledger.submit_started(key),
+            mark_submitting=_bind(crew.ledger.mark_submitting, key),
+            capture=capture,
+            timeouts=crew.config.timeouts,
+        )
+
+
+def _safe(record: Record, text: str) -> str:
+    """Text fit for the console and the log: no member ID, no member name."""
+    return scrub(text, (record.last_name, record.first_name) if record.contains_phi else ())
+
+
+def _bind(function: Callable[[str], None], key: str) -> Callable[[], None]:
+    return lambda: function(key)
+
+
+def _worth_retrying(state: RetryCallState) -> bool:
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, TransientError):
+        return True
+    return isinstance(error, SelectorError) and state.attempt_number < SELECTOR_ATTEMPTS
