@@ -20,7 +20,7 @@ from flows.context import FlowContext, FlowResult
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_matches
-from flows.transitions import expect_panel, region
+from flows.transitions import expect_panel, read_text, region
 from robots.errors import (
     AmbiguousSubmit,
     PortalMismatch,
@@ -157,7 +157,7 @@ async def submit(page: Page, ctx: FlowContext) -> None:
 async def read_confirmation(page: Page, ctx: FlowContext) -> FlowResult:
     """Step 11: verify that the disenrollment has been validated by MMIS."""
     panel = await region(confirmation.locator(page, "title"))
-    text = " ".join((await panel.inner_text()).split())
+    text = await read_text(panel)
     shot = await ctx.capture(panel)
     if not await confirmation.shown(page, "validated"):
         raise Rejection(

@@ -25,7 +25,7 @@ from playwright.async_api import Locator, Page, expect
 from flows.context import FlowContext, FlowResult
 from flows.menu import open_menu_path
 from flows.panels import Panel, loose
-from flows.transitions import expect_gone, expect_panel, region, settle
+from flows.transitions import expect_gone, expect_panel, read_text, region, settle
 from robots.errors import (
     Ambiguity,
     AmbiguousSubmit,
@@ -210,7 +210,7 @@ async def _back_to_page(page: Page, record: UnlinkRecord, wanted: int, ctx: Flow
 async def verify_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
     """Step 8: "Verify the correct provider was selected" — the name, and the NPI when the
     job gives one."""
-    text = " ".join((await (await region(detail.locator(page, "title"))).inner_text()).split())
+    text = await read_text(await region(detail.locator(page, "title")))
     words = set(re.findall(r"[^\W\d_]+", record.practitioner.upper()))
     if not words <= set(re.findall(r"[^\W\d_]+", text.upper())):
         raise Rejection(
@@ -286,7 +286,7 @@ async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
 
 async def read_processing(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
     panel = await region(processing.locator(page, "title"))
-    text = " ".join((await panel.inner_text()).split())
+    text = await read_text(panel)
     shot = await ctx.capture(panel)
     request = re.search(r"Request ID:?\s*([A-Za-z0-9-]+)", text)
     facts = {

@@ -90,6 +90,37 @@ async def error_text(page: Page) -> str:
     return "; ".join(dict.fromkeys(line for line in lines if line)) or "the portal refused (no message)"
 
 
+READ_TEXT = """root => {
+    // The panel as a person reads it: visible text, plus the values shown in form fields
+    // (portals often show read-only facts in read-only inputs).
+    const parts = [];
+    const walk = node => {
+        if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
+        if (node.nodeType !== Node.ELEMENT_NODE) return;
+        const style = getComputedStyle(node);
+        if (style.display === 'none' || style.visibility === 'hidden') return;
+        const tag = node.tagName;
+        if (tag === 'SCRIPT' || tag === 'STYLE') return;
+        if (tag === 'INPUT' && !['hidden', 'submit', 'button', 'checkbox', 'radio'].includes(node.type)) {
+            parts.push(' ' + node.value + ' '); return;
+        }
+        if (tag === 'TEXTAREA') { parts.push(' ' + node.value + ' '); return; }
+        if (tag === 'SELECT') {
+            const chosen = node.selectedOptions[0]; parts.push(' ' + (chosen ? chosen.text : '') + ' '); return;
+        }
+        for (const child of node.childNodes) walk(child);
+        if (style.display !== 'inline') parts.push(' ');
+    };
+    walk(root);
+    return parts.join('').replace(/\\s+/g, ' ').trim();
+}"""
+
+
+async def read_text(panel: Locator) -> str:
+    """A panel's text as a person reads it, field values included, on one line."""
+    return await panel.evaluate(READ_TEXT)
+
+
 async def region(title: Locator) -> Locator:
     """The panel a title heads: the nearest ancestor holding more than the title itself.
     Used for the panel's text and for a screenshot of that panel only."""

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
-MEMBER_ID = re.compile(r"\d{12}")
-PROVIDER_ID = re.compile(r"\d{9}[A-Z]")
-NPI = re.compile(r"[12]\d{9}")
-US_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# ASCII digits only: `\d` alone also takes full-width and Arabic-Indic digits, which would be
+# typed into the portal as they are.
+MEMBER_ID = re.compile(r"\d{12}", re.ASCII)
+PROVIDER_ID = re.compile(r"\d{9}[A-Z]", re.ASCII)
+NPI = re.compile(r"[12]\d{9}", re.ASCII)
+# One-digit months and days too: a spreadsheet's default short date is 1/5/2026.
+US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+DATE_WITH_TIME = re.compile(r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})[T ]+\d.*", re.ASCII)
 # Letters of any script, with the spaces, apostrophes, hyphens and periods real names carry.
 PERSON_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '’.\-])*", re.UNICODE)
 MAX_TEXT = 100
@@ -27,19 +32,31 @@ class FieldError(ValueError):
 
 
 def _text(value: object, what: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    elif value is None:
+        raise FieldError(f"{what} is empty")
+    else:
         raise FieldError(f"{what} must be text, not {_type_name(value)}")
-    text = str(value).strip()
     if not text:
         raise FieldError(f"{what} is empty")
     if CONTROL.search(text):
         raise FieldError(f"{what} contains a control character (a tab or line break?)")
-    return text
+    if text.isascii():
+        return text
+    # One spelling for one name: an accent typed on a Mac arrives as a letter plus a combining
+    # mark, which is neither a letter to the name check nor the same text to the portal.
+    return unicodedata.normalize("NFC", text)
+
+
+def _shown(text: str) -> str:
+    """A value quoted in a message (never PHI): short enough to read in a terminal."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
 def _type_name(value: object) -> str:
-    if value is None:
-        return "empty"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, dict):
@@ -63,8 +80,8 @@ def member_id(value: object) -> str:
 def _describe_digits(text: str) -> str:
     if any(ch.isspace() for ch in text):
         return "contains spaces"
-    if not text.isdigit():
-        return "contains characters other than digits"
+    if not (text.isascii() and text.isdigit()):
+        return "contains characters other than the digits 0-9"
     return f"has {len(text)} digits"
 
 
@@ -72,7 +89,7 @@ def provider_id(value: object) -> str:
     text = _text(value, "a provider ID")
     if not PROVIDER_ID.fullmatch(text):
         raise FieldError(
-            f"a provider ID is nine digits and a service-location letter (110000000A), got {text!r}"
+            f"a provider ID is nine digits and a service-location letter (110000000A), got {_shown(text)}"
         )
     return text
 
@@ -80,9 +97,9 @@ def provider_id(value: object) -> str:
 def npi(value: object) -> str:
     text = _text(value, "an NPI")
     if not NPI.fullmatch(text):
-        raise FieldError(f"an NPI is 10 digits starting with 1 or 2, got {text!r}")
+        raise FieldError(f"an NPI is 10 digits starting with 1 or 2, got {_shown(text)}")
     if not npi_check_digit_ok(text):
-        raise FieldError(f"the NPI {text!r} fails its check digit")
+        raise FieldError(f"the NPI {_shown(text)} fails its check digit")
     return text
 
 
@@ -122,22 +139,24 @@ def date(value: object, what: str = "a date") -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = _text(value, what)
+    if DATE_WITH_TIME.fullmatch(text):
+        raise FieldError(f"{what} must be a date without a time, got {_shown(text)}")
     if match := ISO_DATE.fullmatch(text):
         year, month, day = match.groups()
     elif match := US_DATE.fullmatch(text):
         month, day, year = match.groups()
     else:
-        raise FieldError(f"{what} must be YYYY-MM-DD or MM/DD/YYYY, got {text!r}")
+        raise FieldError(f"{what} must be YYYY-MM-DD or MM/DD/YYYY, got {_shown(text)}")
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
-        raise FieldError(f"{text!r} is not a real date") from None
+        raise FieldError(f"{what} {_shown(text)} is not a real date") from None
 
 
 def portal_url(value: object) -> str:
     text = _text(value, "the portal address")
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s]*)?", text):
-        raise FieldError(f"the portal must be an http(s) address, got {text!r}")
+        raise FieldError(f"the portal must be an http(s) address, got {_shown(text)}")
     return text.rstrip("/")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields
+from functools import cached_property
 from typing import Any, ClassVar
 
 from robots import fields as parse
@@ -29,6 +30,11 @@ class DisenrollRecord:
 
     @property
     def key(self) -> str:
+        return self.member_id
+
+    @property
+    def match_key(self) -> str:
+        """A member is one piece of work, whatever else two records say."""
         return self.member_id
 
     def describe(self) -> str:
@@ -55,6 +61,13 @@ class UnlinkRecord:
             parts.append(self.npi)
         return " / ".join(parts)
 
+    @property
+    def match_key(self) -> str:
+        """The practitioner at the location, whatever the NPI. Without an NPI a record could be
+        any practitioner listed under that name there, so it clashes with every record of the
+        same match key; two records clash on the key alone only when both give their NPIs."""
+        return f"{self.location.upper()} / {self.practitioner.upper()}"
+
     def describe(self) -> str:
         return f"{self.practitioner} at {self.location}"
 
@@ -70,11 +83,12 @@ class RecordKind:
     record_type: type
     parsers: Mapping[str, Callable[[Any], Any]]
 
-    @property
+    # Cached: a job file asks these once a field of every record.
+    @cached_property
     def required(self) -> frozenset[str]:
         return frozenset(f.name for f in fields(self.record_type) if f.default is MISSING)
 
-    @property
+    @cached_property
     def allowed(self) -> frozenset[str]:
         return frozenset(self.parsers)
 
@@ -124,3 +138,28 @@ KINDS: dict[str, RecordKind] = {
         },
     ),
 }
+
+
+class Duplicates:
+    """Finds records of one job that are the same work: each is submitted once, never twice."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, int] = {}
+        # match key -> (the first record with it, the first such record that gave no NPI)
+        self._by_match: dict[str, tuple[int, int | None]] = {}
+
+    def earlier(self, record: Record, number: int) -> tuple[int, str] | None:
+        """The earlier record this one repeats and why, or None (and this one is remembered)."""
+        key, match = record.key, record.match_key
+        if key in self._by_key:
+            given = [name for name in record.key_fields if getattr(record, name)]
+            return self._by_key[key], f"same {', '.join(given)}"
+        # Only an unlink's key and match key differ: by the NPI it gives.
+        vague = key == match
+        first, first_vague = self._by_match.get(match, (None, None))
+        earlier = first if vague else first_vague
+        if earlier is not None:
+            return earlier, "same location and practitioner, and one of them gives no NPI to tell them apart"
+        self._by_key[key] = number
+        self._by_match[match] = (first or number, first_vague or (number if vague else None))
+        return None

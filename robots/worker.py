@@ -185,7 +185,7 @@ class Worker:
         retry = self.crew.config.retry
         retrying = AsyncRetrying(
             stop=stop_after_attempt(retry.attempts),
-            wait=wait_exponential_jitter(initial=retry.initial_s, max=retry.max_s, jitter=retry.jitter_s),
+            wait=wait_exponential_jitter(multiplier=retry.initial_s, max=retry.max_s, jitter=retry.jitter_s),
             retry=_worth_retrying,
             reraise=True,
         )

@@ -1,0 +1,61 @@
+"""Flow tests: the robot, in-process, drives a real Chromium against the real mock portal
+process. Each test writes its job file, runs it, and reads the run's outputs and the portal's
+inspection endpoint."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from flows.context import Timeouts
+from robots.config import Retry, RunConfig
+from robots.runner import RunSummary, run
+
+# Short waits: the mock answers in milliseconds, and a test that waits should fail fast.
+FAST_TIMEOUTS = Timeouts(element_ms=4_000, navigation_ms=8_000, submit_ms=6_000)
+FAST_RETRY = Retry(attempts=3, initial_s=0.05, max_s=0.3, jitter_s=0.05)
+
+
+def write_job(folder: Path, kind: str, provider_id: str, records: list[dict[str, Any]], **extra: Any) -> Path:
+    path = folder / f"{kind}.yaml"
+    document = {"job": kind, "provider_id": provider_id, **extra, "records": records}
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run_job(job: Path, portal_url: str, out_dir: Path, **options: Any) -> RunSummary:
+    """`robots.runner.run` in a thread of its own: its event loop never meets the one
+    pytest-playwright's sync API keeps in the main thread."""
+    config = RunConfig(
+        job_path=job,
+        out_dir=out_dir,
+        portal=portal_url,
+        timeouts=options.pop("timeouts", FAST_TIMEOUTS),
+        retry=options.pop("retry", FAST_RETRY),
+        **options,
+    )
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run, config).result(timeout=600)
+
+
+def results(out_dir: Path) -> list[dict[str, Any]]:
+    return json.loads((out_dir / "results.json").read_text())["records"]
+
+
+def statuses(out_dir: Path) -> dict[str, str]:
+    return {row["key"]: row["status"] for row in results(out_dir)}
+
+
+@pytest.fixture
+def portal(mock_portal, credentials, monkeypatch):
+    """The bundled mock portal (default fixture), fresh for the test, with its demo user's
+    credentials in the environment as an ops person would set them."""
+    user, password = credentials
+    monkeypatch.setenv("POSC_USER", user)
+    monkeypatch.setenv("POSC_PASSWORD", password)
+    return mock_portal

@@ -1,0 +1,101 @@
+"""The group-practice unlink flow, end to end: job file → robot → Chromium → mock portal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.flows.conftest import results, run_job, statuses, write_job
+
+GROUP = "110000001A"  # Bay State Family Medicine Group
+CLINIC = "MAIN STREET CLINIC"
+FUTURE = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+
+SMITH = {"location": CLINIC, "practitioner": "SMITH, JOHN", "npi": "1234567893", "end_date": FUTURE}
+ABBOTT = {"location": CLINIC, "practitioner": "ABBOTT, JANE", "end_date": FUTURE}  # page 1
+YOUNG = {"location": CLINIC, "practitioner": "YOUNG, ROBERT", "end_date": FUTURE}  # page 3
+
+
+def unlinks(portal) -> list[tuple[str, str]]:
+    return [(t["location"], t["practitioner"]) for t in portal.transactions() if t["kind"] == "group_unlink"]
+
+
+def test_practitioners_on_pages_one_and_three_are_each_unlinked_once(portal, tmp_path):
+    job = write_job(tmp_path, "group_unlink", GROUP, [ABBOTT, YOUNG, SMITH])
+
+    summary = run_job(job, portal.url, tmp_path / "out")
+
+    assert set(statuses(tmp_path / "out").values()) == {"done"}
+    assert sorted(unlinks(portal)) == [(CLINIC, "ABBOTT, JANE"), (CLINIC, "SMITH, JOHN"), (CLINIC, "YOUNG, ROBERT")]
+    wanted = dt.date.fromisoformat(FUTURE).isoformat()
+    assert {t["end_date"] for t in portal.transactions()} == {wanted}
+    assert summary.exit_code == 0
+    for row in results(tmp_path / "out"):
+        assert row["confirmation"]["panel"] == "Processing"
+        assert row["confirmation"]["request_id"]
+        assert (tmp_path / "out" / row["screenshot"]).is_file()
+
+
+def test_npi_that_does_not_match_the_detail_is_rejected_before_anything_changes(portal, tmp_path):
+    wrong_npi = {**SMITH, "npi": "1245319599"}
+    job = write_job(tmp_path, "group_unlink", GROUP, [wrong_npi])
+
+    run_job(job, portal.url, tmp_path / "out")
+
+    [row] = results(tmp_path / "out")
+    assert row["status"] == "rejected"
+    assert "NPI mismatch" in row["message"] and "1234567893" in row["message"]
+    assert portal.transactions() == []
+
+
+def test_end_date_before_today_is_refused_with_the_portals_message(portal, tmp_path):
+    job = write_job(tmp_path, "group_unlink", GROUP, [{**ABBOTT, "end_date": "2020-01-31"}])
+
+    run_job(job, portal.url, tmp_path / "out")
+
+    [row] = results(tmp_path / "out")
+    assert row["status"] == "rejected"
+    assert "End Date cannot be before" in row["message"]
+    assert row["attempts"] == 1
+    assert portal.transactions() == []
+
+
+def test_practitioner_not_listed_at_the_location_is_rejected(portal, tmp_path):
+    job = write_job(tmp_path, "group_unlink", GROUP, [{**ABBOTT, "practitioner": "NOBODY, NEMO"}])
+
+    run_job(job, portal.url, tmp_path / "out")
+
+    assert statuses(tmp_path / "out") == {f"{CLINIC} / NOBODY, NEMO": "rejected"}
+
+
+def test_unlink_requested_by_an_earlier_run_ends_already_done(portal, tmp_path):
+    job = write_job(tmp_path, "group_unlink", GROUP, [SMITH, YOUNG])
+    run_job(job, portal.url, tmp_path / "first")
+
+    second = run_job(job, portal.url, tmp_path / "second")
+
+    assert set(statuses(tmp_path / "second").values()) == {"already_done"}
+    assert second.exit_code == 0
+    assert len(unlinks(portal)) == 2
+
+
+def test_dry_run_stops_at_the_agreement_and_leaves_nothing_behind(portal, tmp_path):
+    job = write_job(tmp_path, "group_unlink", GROUP, [ABBOTT, SMITH])
+
+    run_job(job, portal.url, tmp_path / "out", dry_run=True)
+    assert set(statuses(tmp_path / "out").values()) == {"dry_run"}
+    assert portal.transactions() == []
+
+    run_job(job, portal.url, tmp_path / "out")  # for real: each record's own change only
+    assert sorted(unlinks(portal)) == [(CLINIC, "ABBOTT, JANE"), (CLINIC, "SMITH, JOHN")]
+
+
+def test_provider_the_portal_cannot_update_is_refused_with_its_message(portal, tmp_path):
+    ltss = "110000002A"  # Commonwealth Home Care Services, an LTSS provider
+    job = write_job(tmp_path, "group_unlink", ltss, [ABBOTT])
+
+    run_job(job, portal.url, tmp_path / "out")
+
+    [row] = results(tmp_path / "out")
+    assert row["status"] == "rejected"
+    assert "Long-Term Services and Supports" in row["message"]
+    assert portal.transactions() == []
