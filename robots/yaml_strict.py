@@ -51,12 +51,8 @@ class TextLoader(_Parser):  # type: ignore[misc, valid-type]
 
 def load(text: str) -> tuple[object, yaml.Node | None]:
     """The document and its node tree (for line numbers). Raises YamlProblem."""
-    loader = TextLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, None
-        return _build(node, set(), 0), node
+        return _load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise YamlProblem(_message(error, text, mark), mark.line + 1 if mark else None) from None
@@ -69,6 +65,16 @@ def load(text: str) -> tuple[object, yaml.Node | None]:
         raise YamlProblem(str(error), None) from None
     except RecursionError:
         raise YamlProblem("nested too deeply", None) from None
+
+
+def _load(text: str) -> tuple[object, yaml.Node | None]:
+    # Inside load's handlers: PyYAML's pure-Python reader already refuses characters here.
+    loader = TextLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        return _build(node, set(), 0), node
     finally:
         loader.dispose()
 
