@@ -20,7 +20,7 @@ from flows.context import FlowContext, FlowResult
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_matches
-from flows.transitions import expect_panel, read_text, region
+from flows.transitions import act, expect_panel, read_text, region
 from robots.errors import (
     AmbiguousSubmit,
     PortalMismatch,
@@ -28,6 +28,7 @@ from robots.errors import (
     SelectorError,
     TransientError,
 )
+from robots.failpoints import failpoint
 from robots.records import DisenrollRecord
 
 US_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
@@ -39,7 +40,6 @@ confirmation = Panel.load("disenrollment_confirmation")
 
 async def perform(page: Page, record: DisenrollRecord, ctx: FlowContext) -> FlowResult:
     await open_member_search(page, ctx)
-    await verify_provider_id(page, ctx)
     await search_member(page, record, ctx)
     pending = await read_pending_notice(page)
     if pending and ctx.verify_first:
@@ -64,10 +64,9 @@ async def open_member_search(page: Page, ctx: FlowContext) -> None:
     """Steps 1-3, unless step 12 of the record before left the Member Search panel open."""
     if await member_search.shown(page) and not await disenrollment.shown(page):
         return
-    await open_menu_path(page, "enroll_disenroll_one_care", timeout_ms=ctx.timeouts.navigation_ms)
-    await expect_panel(
-        page, member_search.locator(page, "title"), panel=member_search.name,
-        timeout_ms=ctx.timeouts.navigation_ms,
+    await open_menu_path(
+        page, "enroll_disenroll_one_care", arrive=member_search.locator(page, "title"),
+        panel=member_search.name, portal_url=ctx.portal_url, timeout_ms=ctx.timeouts.navigation_ms,
     )
 
 
@@ -97,18 +96,25 @@ async def verify_provider_id(page: Page, ctx: FlowContext) -> None:
 
 
 async def search_member(page: Page, record: DisenrollRecord, ctx: FlowContext) -> None:
-    """Steps 5-8. The names are typed exactly as the job gives them (as on the ID card)."""
+    """Steps 4-8. The names are typed exactly as the job gives them (as on the ID card)."""
     timeout = ctx.timeouts.element_ms
-    await (await member_search.one(page, "member_id", timeout_ms=timeout)).fill(record.member_id)
-    await (await member_search.one(page, "last_name", timeout_ms=timeout)).fill(record.last_name)
-    await (await member_search.one(page, "first_name", timeout_ms=timeout)).fill(record.first_name)
-    await (await member_search.one(page, "search", timeout_ms=timeout)).click()
-    # "If the member is currently a valid member of One Care, the Disenrollment panel will
-    # display"; otherwise the portal says why, and that is the record's rejection.
-    await expect_panel(
-        page, disenrollment.locator(page, "title"), panel=disenrollment.name,
-        timeout_ms=ctx.timeouts.navigation_ms,
-    )
+
+    async def search() -> None:
+        await verify_provider_id(page, ctx)
+        await (await member_search.one(page, "member_id", timeout_ms=timeout)).fill(record.member_id)
+        await (await member_search.one(page, "last_name", timeout_ms=timeout)).fill(record.last_name)
+        await (await member_search.one(page, "first_name", timeout_ms=timeout)).fill(record.first_name)
+        await (await member_search.one(page, "search", timeout_ms=timeout)).click()
+
+    async def disenrollment_shown() -> None:
+        # "If the member is currently a valid member of One Care, the Disenrollment panel will
+        # display"; otherwise the portal says why, and that is the record's rejection.
+        await expect_panel(
+            page, disenrollment.locator(page, "title"), panel=disenrollment.name,
+            timeout_ms=ctx.timeouts.navigation_ms,
+        )
+
+    await act(page, search, disenrollment_shown, start=member_search.locator(page, "title"))
 
 
 async def read_pending_notice(page: Page) -> str | None:
@@ -142,6 +148,7 @@ async def submit(page: Page, ctx: FlowContext) -> None:
     ctx.mark_submitting()
     try:
         await button.click(timeout=ctx.timeouts.submit_ms)
+        failpoint("after-submit-click")
         await expect_panel(
             page, confirmation.locator(page, "title"), panel=confirmation.name,
             timeout_ms=ctx.timeouts.submit_ms,

@@ -25,7 +25,7 @@ from playwright.async_api import Locator, Page, expect
 from flows.context import FlowContext, FlowResult
 from flows.menu import open_menu_path
 from flows.panels import Panel, loose
-from flows.transitions import expect_gone, expect_panel, read_text, region, settle
+from flows.transitions import act, expect_gone, expect_panel, read_text, region, settle
 from robots.errors import (
     Ambiguity,
     AmbiguousSubmit,
@@ -34,6 +34,7 @@ from robots.errors import (
     SelectorError,
     TransientError,
 )
+from robots.failpoints import failpoint
 from robots.fields import us_date
 from robots.records import UnlinkRecord
 
@@ -47,6 +48,7 @@ servicing = Panel.load("list_of_servicing_providers")
 detail = Panel.load("service_provider_detail")
 agreement = Panel.load("agreement")
 processing = Panel.load("processing")
+inquiry = Panel.load("inquire_profile_status")
 
 
 async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
@@ -69,7 +71,7 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
         )
     await enter_end_date(page, record, ctx)
     try:
-        await save_item(page, ctx)
+        await save_item(page, record, ctx)
         await submit_changes(page, ctx)
         if ctx.dry_run:
             shot = await ctx.capture(await region(agreement.locator(page, "title")))
@@ -86,10 +88,9 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
 
 async def open_update_profile(page: Page, ctx: FlowContext) -> None:
     """Steps 1-3: to the List of Providers."""
-    await open_menu_path(page, "update_profile", timeout_ms=ctx.timeouts.navigation_ms)
-    await expect_panel(
-        page, providers.locator(page, "title"), panel=providers.name,
-        timeout_ms=ctx.timeouts.navigation_ms,
+    await open_menu_path(
+        page, "update_profile", arrive=providers.locator(page, "title"), panel=providers.name,
+        portal_url=ctx.portal_url, timeout_ms=ctx.timeouts.navigation_ms,
     )
 
 
@@ -105,19 +106,18 @@ async def select_provider(page: Page, ctx: FlowContext) -> None:
             f"the List of Providers shows provider {ctx.provider_id} {count} times, not once: "
             "the credentials are not granted the provider the job names"
         )
-    await rows.get_by_role("link").first.click()
-    await expect_panel(
-        page, steps.locator(page, "title"), panel=steps.name, timeout_ms=ctx.timeouts.navigation_ms
+    await act(
+        page, rows.get_by_role("link").first.click, _arrival(page, steps, ctx),
+        start=providers.locator(page, "title"),
     )
 
 
 async def open_group_practice_info(page: Page, ctx: FlowContext) -> None:
     """Step 5."""
-    await (await steps.one(page, "group_practice_info", timeout_ms=ctx.timeouts.element_ms)).click()
-    await expect_panel(
-        page, locations.locator(page, "title"), panel=locations.name,
-        timeout_ms=ctx.timeouts.navigation_ms,
-    )
+    async def click() -> None:
+        await (await steps.one(page, "group_practice_info", timeout_ms=ctx.timeouts.element_ms)).click()
+
+    await act(page, click, _arrival(page, locations, ctx), start=steps.locator(page, "title"))
 
 
 async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
@@ -132,11 +132,7 @@ async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) ->
             f"{count} service locations are named {record.location!r}; refusing to guess which",
             panel=locations.name,
         )
-    await links.click()
-    await expect_panel(
-        page, servicing.locator(page, "title"), panel=servicing.name,
-        timeout_ms=ctx.timeouts.navigation_ms,
-    )
+    await act(page, links.click, _arrival(page, servicing, ctx), start=locations.locator(page, "title"))
 
 
 def _servicing_table(page: Page) -> Locator:
@@ -174,9 +170,9 @@ async def select_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext
         )
     if found_on[0] != page_number:
         await _back_to_page(page, record, found_on[0], ctx)
-    await _practitioner_links(page, record).click()
-    await expect_panel(
-        page, detail.locator(page, "title"), panel=detail.name, timeout_ms=ctx.timeouts.navigation_ms
+    await act(
+        page, _practitioner_links(page, record).click, _arrival(page, detail, ctx),
+        start=servicing.locator(page, "title"),
     )
 
 
@@ -184,11 +180,22 @@ async def _next_page(page: Page, ctx: FlowContext) -> bool:
     forward = servicing.locator(page, "next_page")
     if not await forward.count() or not await forward.first.is_enabled():
         return False
-    before = await _servicing_table(page).inner_text()
-    await forward.first.click()
-    await settle(page, ctx.timeouts.navigation_ms)
-    await expect(_servicing_table(page)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
+    await _turn_page(page, forward.first, ctx)
     return True
+
+
+async def _turn_page(page: Page, control: Locator, ctx: FlowContext) -> None:
+    """Clicks a paging control and waits until the list shows other rows."""
+    before = await _servicing_table(page).inner_text()
+
+    async def other_rows() -> None:
+        await settle(page, ctx.timeouts.navigation_ms)
+        try:
+            await expect(_servicing_table(page)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
+        except AssertionError:
+            raise TransientError("the List of Servicing Providers did not turn the page") from None
+
+    await act(page, control.click, other_rows, start=servicing.locator(page, "title"))
 
 
 async def _back_to_page(page: Page, record: UnlinkRecord, wanted: int, ctx: FlowContext) -> None:
@@ -196,10 +203,7 @@ async def _back_to_page(page: Page, record: UnlinkRecord, wanted: int, ctx: Flow
         "link", name=re.compile(rf"^\s*{wanted}\s*$")
     ).filter(visible=True)
     if await numbered.count() == 1:
-        before = await _servicing_table(page).inner_text()
-        await numbered.click()
-        await settle(page, ctx.timeouts.navigation_ms)
-        await expect(_servicing_table(page)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
+        await _turn_page(page, numbered, ctx)
         return
     # No page links: open the location again (page 1) and step forward.
     await select_location(page, record, ctx)
@@ -241,27 +245,30 @@ async def enter_end_date(page: Page, record: UnlinkRecord, ctx: FlowContext) -> 
     await field.fill(us_date(record.end_date))
 
 
-async def save_item(page: Page, ctx: FlowContext) -> None:
+async def save_item(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
     """Step 9: Update saves and returns to the List of Servicing Providers; the portal's
     date rules (not before the effective date, not before today) refuse here."""
-    await (await detail.one(page, "update", timeout_ms=ctx.timeouts.element_ms)).click()
-    await expect_gone(
-        page, detail.locator(page, "end_date"), panel="Date Detail",
-        timeout_ms=ctx.timeouts.navigation_ms,
-    )
-    await expect_panel(
-        page, servicing.locator(page, "title"), panel=servicing.name,
-        timeout_ms=ctx.timeouts.navigation_ms,
-    )
+    async def update() -> None:
+        field = await detail.one(page, "end_date", timeout_ms=ctx.timeouts.element_ms)
+        if not (await field.input_value()).strip():  # Back may bring the panel back empty
+            await field.fill(us_date(record.end_date))
+        await (await detail.one(page, "update", timeout_ms=ctx.timeouts.element_ms)).click()
+
+    async def back_on_the_list() -> None:
+        await expect_gone(
+            page, detail.locator(page, "end_date"), panel="Date Detail", timeout_ms=ctx.timeouts.navigation_ms
+        )
+        await _arrival(page, servicing, ctx)()
+
+    await act(page, update, back_on_the_list, start=detail.locator(page, "date_detail_title"))
 
 
 async def submit_changes(page: Page, ctx: FlowContext) -> None:
     """Step 10."""
-    await (await servicing.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)).click()
-    await expect_panel(
-        page, agreement.locator(page, "title"), panel=agreement.name,
-        timeout_ms=ctx.timeouts.navigation_ms,
-    )
+    async def click() -> None:
+        await (await servicing.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)).click()
+
+    await act(page, click, _arrival(page, agreement, ctx), start=servicing.locator(page, "title"))
 
 
 async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
@@ -272,6 +279,7 @@ async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
     ctx.mark_submitting()
     try:
         await button.click(timeout=ctx.timeouts.submit_ms)
+        failpoint("after-submit-click")
         await expect_panel(
             page, processing.locator(page, "title"), panel=processing.name,
             timeout_ms=ctx.timeouts.submit_ms,
@@ -330,8 +338,10 @@ async def find_submitted_request(
     the portal received. A row naming the practitioner and the end date means it landed.
     (Portals that show a requested End Date on the Date Detail are caught there too.)"""
     try:
-        await open_menu_path(page, "inquire_profile_status", timeout_ms=ctx.timeouts.navigation_ms)
-        await settle(page, ctx.timeouts.navigation_ms)
+        await open_menu_path(
+            page, "inquire_profile_status", arrive=inquiry.locator(page, "title"), panel=inquiry.name,
+            portal_url=ctx.portal_url, timeout_ms=ctx.timeouts.navigation_ms,
+        )
     except SelectorError:
         return None  # a portal without the inquiry: the Date Detail check still applies
     rows = page.get_by_role("row").filter(has_text=us_date(record.end_date))
@@ -347,6 +357,15 @@ async def find_submitted_request(
         {"panel": "Inquire Profile Update Status", "row": text, "confirmed_by": "re-reading the portal"},
         shot,
     )
+
+
+def _arrival(page: Page, panel: Panel, ctx: FlowContext):
+    """Waits for `panel`'s title (or a refusal, the login panel, a server error)."""
+
+    async def arrived() -> None:
+        await expect_panel(page, panel.locator(page, "title"), panel=panel.name, timeout_ms=ctx.timeouts.navigation_ms)
+
+    return arrived
 
 
 def _provider_id_pattern(provider_id: str) -> re.Pattern[str]:

@@ -6,12 +6,14 @@ panel (session expired). Credentials are typed into the page and never logged.
 
 from __future__ import annotations
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.panels import Panel
-from flows.transitions import error_text, settle
+from flows.transitions import STEP_RETRIES, error_text, settle
 from robots.credentials import Credentials
-from robots.errors import LoginRefused, SelectorError, TransientError
+from robots.errors import LoginRefused, SelectorError, ServerError, TransientError
 
 
 async def is_logged_in(page: Page) -> bool:
@@ -22,10 +24,23 @@ async def is_logged_in(page: Page) -> bool:
 
 
 async def log_in(page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> None:
-    """Opens the portal and logs in, unless this session is logged in already."""
+    """Opens the portal and logs in, unless this session is logged in already. A page that
+    fails to load is tried again: logging in twice is harmless."""
+    for attempt in range(STEP_RETRIES + 1):
+        try:
+            await _log_in_once(page, portal_url, credentials, timeout_ms=timeout_ms)
+            return
+        except ServerError:
+            if attempt == STEP_RETRIES:
+                raise
+
+
+async def _log_in_once(page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> None:
     try:
         await page.goto(portal_url, wait_until="domcontentloaded", timeout=timeout_ms)
-    except Exception as error:  # connection refused, DNS, timeout: the portal is unreachable
+    except PlaywrightTimeout:
+        raise ServerError("the portal did not answer in time") from None
+    except PlaywrightError as error:  # connection refused, DNS: the portal is unreachable
         raise TransientError(f"the portal did not answer: {_first_line(error)}") from None
     await settle(page, timeout_ms)
     login = Panel.load("login")
@@ -34,7 +49,7 @@ async def log_in(page: Page, portal_url: str, credentials: Credentials, *, timeo
     password = login.locator(page, "password")
     try:
         await signed_in.or_(password).first.wait_for(state="visible", timeout=timeout_ms)
-    except Exception:
+    except PlaywrightTimeout:
         raise SelectorError(login.name, "password", found=0, detail="neither a login panel nor the menu") from None
     if await is_logged_in(page):
         return
@@ -45,8 +60,8 @@ async def log_in(page: Page, portal_url: str, credentials: Credentials, *, timeo
     error = portal.locator(page, "error")
     try:
         await signed_in.or_(error).first.wait_for(state="visible", timeout=timeout_ms)
-    except Exception:
-        raise TransientError("the portal did not answer the login in time") from None
+    except PlaywrightTimeout:
+        raise ServerError("the portal did not answer the login in time") from None
     if not await is_logged_in(page):
         raise LoginRefused(portal_url, await error_text(page))
 

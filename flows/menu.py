@@ -2,16 +2,18 @@
 
 A person clicks each item of a path in turn (Manage Members > Enrollment > Enroll/Disenroll
 One Care Members). Portals differ in how much of the menu they keep expanded, so each click
-first looks for the path's last item: when it is already shown, it is clicked at once.
+first looks for the path's last item: when it is already shown, it is clicked at once. When a
+page fails to load, the walk starts again from the portal's home page, as a person would.
 """
 
 from __future__ import annotations
 
 from playwright.async_api import Locator, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.panels import Panel, loose
-from flows.transitions import settle
-from robots.errors import SelectorError
+from flows.transitions import STEP_RETRIES, expect_panel, settle
+from robots.errors import SelectorError, ServerError, SessionExpired
 
 MENU = "menu"
 
@@ -20,18 +22,44 @@ def _links(scope: Page | Locator, name: str) -> Locator:
     return scope.get_by_role("link", name=loose(name)).filter(visible=True)
 
 
-async def open_menu_path(page: Page, path_key: str, *, timeout_ms: float) -> None:
+async def open_menu_path(
+    page: Page, path_key: str, *, arrive: Locator, panel: str, portal_url: str, timeout_ms: float
+) -> None:
+    """Clicks the menu path `path_key` (selectors/menu.yaml) until `arrive` shows."""
+    for attempt in range(STEP_RETRIES + 1):
+        try:
+            if attempt:
+                await _go_home(page, portal_url, timeout_ms)
+            await _walk(page, Panel.load(MENU).data["paths"][path_key], timeout_ms)
+            await expect_panel(page, arrive, panel=panel, timeout_ms=timeout_ms)
+            return
+        except ServerError:
+            if attempt == STEP_RETRIES:
+                raise
+
+
+async def _go_home(page: Page, portal_url: str, timeout_ms: float) -> None:
+    try:
+        await page.goto(portal_url, wait_until="domcontentloaded", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise ServerError("the portal's home page did not answer in time") from None
+    await settle(page, timeout_ms)
+
+
+async def _walk(page: Page, path: list[str], timeout_ms: float) -> None:
     panel = Panel.load(MENU)
-    path: list[str] = panel.data["paths"][path_key]
     target = path[-1]
+    login = Panel.load("login").locator(page, "password")
     previous: Locator | None = None
     for item in path:
         final = _links(page, target)
         wanted = _links(page, item)
         try:
-            await final.or_(wanted).first.wait_for(state="visible", timeout=timeout_ms)
-        except Exception:
+            await final.or_(wanted).or_(login).first.wait_for(state="visible", timeout=timeout_ms)
+        except PlaywrightTimeout:
             raise SelectorError(panel.name, item, found=0) from None
+        if await login.count():
+            raise SessionExpired(panel.name)
         if await final.count() == 1:
             await final.click()
             await settle(page, timeout_ms)

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Awaitable, Callable
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.panels import Panel
-from robots.errors import Rejection, SelectorError, SessionExpired, TransientError
+from robots.errors import Rejection, SelectorError, ServerError, SessionExpired, TransientError
+
+# A page that failed (5xx, no answer) after a click that changes nothing on the server is
+# tried again, as a person would: Back, and the same click. Submits are never retried here.
+STEP_RETRIES = 4
 
 _last_status: weakref.WeakKeyDictionary[Page, int] = weakref.WeakKeyDictionary()
 
@@ -37,9 +43,9 @@ async def settle(page: Page, timeout_ms: float) -> None:
     try:
         await page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
     except PlaywrightTimeout:
-        raise TransientError("the portal did not answer in time") from None
+        raise ServerError("the portal did not answer in time") from None
     if status := server_failed(page):
-        raise TransientError(f"the portal answered HTTP {status}")
+        raise ServerError(f"the portal answered HTTP {status}")
 
 
 async def expect_panel(page: Page, success: Locator, *, panel: str, timeout_ms: float) -> None:
@@ -53,13 +59,46 @@ async def expect_panel(page: Page, success: Locator, *, panel: str, timeout_ms: 
         await success.or_(error).or_(login).first.wait_for(state="visible", timeout=timeout_ms)
     except PlaywrightTimeout:
         if status := server_failed(page):
-            raise TransientError(f"the portal answered HTTP {status}") from None
+            raise ServerError(f"the portal answered HTTP {status}") from None
         raise SelectorError(panel, "title", found=0, detail="the panel did not appear") from None
     if await success.count():
         return
     if await login.count():
         raise SessionExpired(panel)
     raise Rejection(await error_text(page), panel=panel)
+
+
+async def act(
+    page: Page,
+    action: Callable[[], Awaitable[None]],
+    arrive: Callable[[], Awaitable[None]],
+    *,
+    start: Locator,
+    retries: int = STEP_RETRIES,
+) -> None:
+    """Does `action` (a click that changes nothing on the server: a link, Search, Update)
+    and waits with `arrive`. When the portal fails to answer, goes Back and, if the panel the
+    action started from is there again, does it again. Anything else is raised."""
+    for attempt in range(retries + 1):
+        await action()
+        try:
+            await arrive()
+            return
+        except ServerError:
+            if attempt == retries or not await _went_back(page, start):
+                raise
+
+
+async def _went_back(page: Page, start: Locator) -> bool:
+    try:
+        response = await page.go_back(wait_until="domcontentloaded")
+    except PlaywrightError:
+        return False
+    # From the back-forward cache there is no response, and the page is the one we left.
+    _last_status[page] = response.status if response is not None else 200
+    if server_failed(page):
+        return False
+    return await start.count() > 0
 
 
 async def expect_gone(page: Page, control: Locator, *, panel: str, timeout_ms: float) -> None:
@@ -79,7 +118,7 @@ async def expect_gone(page: Page, control: Locator, *, panel: str, timeout_ms: f
     if await Panel.load("login").locator(page, "password").count():
         raise SessionExpired(panel)
     if status := server_failed(page):
-        raise TransientError(f"the portal answered HTTP {status}")
+        raise ServerError(f"the portal answered HTTP {status}")
     raise TransientError(f"panel '{panel}' did not close in time")
 
 

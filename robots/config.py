@@ -17,7 +17,7 @@ DEFAULT_RUNS_DIR = Path("posc-runs")
 class Retry:
     """Transient errors: exponential backoff with jitter, bounded."""
 
-    attempts: int = 4
+    attempts: int = 6
     initial_s: float = 1.0
     max_s: float = 20.0
     jitter_s: float = 1.0

@@ -9,6 +9,7 @@
     ├── Rejection           BUSINESS: the portal said no; retrying will not change it
     │   └── Ambiguity       the record matches several rows: refused, never guessed
     ├── TransientError      APPLICATION: the system failed; retry after restoring the session
+    │   ├── ServerError     the portal answered 5xx (or not at all) to a page request
     │   ├── SessionExpired  the portal showed its login panel again
     │   ├── BrowserCrashed  the browser or its context went away
     │   └── AmbiguousSubmit a Submit whose outcome is unknown: read the portal before acting
@@ -118,6 +119,10 @@ class Ambiguity(Rejection):
 
 class TransientError(PoscError):
     """The system failed (timeout, 5xx, lost connection). Retried with backoff."""
+
+
+class ServerError(TransientError):
+    """The portal answered a page with a server error, or did not answer in time."""
 
 
 class SessionExpired(TransientError):

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from robots.errors import ConfigError
+from robots.failpoints import failpoint
 
 
 class RecordState(StrEnum):
@@ -195,22 +196,25 @@ class SqliteLedger:
             "UPDATE records SET state = ?, submit_started = 1, updated_at = ? WHERE key = ?",
             (RecordState.SUBMITTING, _now(), key),
         )
+        failpoint("after-mark-submitting")
 
     def settle(self, key: str, outcome: Outcome) -> None:
-        self._db.execute(
-            """UPDATE records SET state = ?, message = ?, confirmation = ?, screenshot = ?,
+        with self._transaction():
+            self._db.execute(
+                """UPDATE records SET state = ?, message = ?, confirmation = ?, screenshot = ?,
                    trace = ?, finished_at = ?, updated_at = ? WHERE key = ?""",
-            (
-                outcome.state,
-                outcome.message,
-                json.dumps(outcome.confirmation) if outcome.confirmation is not None else None,
-                outcome.screenshot,
-                outcome.trace,
-                _now(),
-                _now(),
-                key,
-            ),
-        )
+                (
+                    outcome.state,
+                    outcome.message,
+                    json.dumps(outcome.confirmation) if outcome.confirmation is not None else None,
+                    outcome.screenshot,
+                    outcome.trace,
+                    _now(),
+                    _now(),
+                    key,
+                ),
+            )
+            failpoint("during-settle")
 
     def release(self, key: str) -> None:
         """Back to the queue untouched (the run stopped before this record was settled)."""

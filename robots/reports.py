@@ -16,6 +16,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from robots.evidence import thumbnail_path
+from robots.failpoints import failpoint
 from robots.ledger import Entry, RecordState
 
 # Records the run did not reach (it stopped early) are reported as pending.
@@ -94,6 +95,7 @@ def _write(path: Path, text: str) -> None:
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
+        failpoint("during-report-write")
     os.replace(partial, path)
 
 

@@ -35,6 +35,7 @@ from robots.errors import (
     TransientError,
 )
 from robots.evidence import Evidence
+from robots.failpoints import failpoint
 from robots.ledger import Ledger, Outcome, RecordState
 from robots.masking import scrub
 from robots.progress import Progress
@@ -120,10 +121,17 @@ class Session:
             self.context.set_default_timeout(timeouts.element_ms)
             self.page = await self.context.new_page()
             track(self.page)
+            self.page.on("response", self._page_loaded)
             fresh = True
         if fresh:
             await log_in(self.page, self.crew.portal_url, self.crew.credentials, timeout_ms=timeouts.navigation_ms)
         return self.page
+
+    def _page_loaded(self, response) -> None:
+        # Any page the portal serves fine proves it up: the breaker counts only failures
+        # with no good page in between.
+        if response.status < 500 and response.request.is_navigation_request():
+            self.crew.breaker.success()
 
     async def start_trace(self) -> None:
         if self.context is not None and not self.tracing:
@@ -165,6 +173,7 @@ class Worker:
         claim = crew.ledger.claim(key)
         if claim is None:
             return
+        failpoint("after-claim")
         try:
             outcome = await self._attempts(key, seq, record)
         except _Stopped:
@@ -176,6 +185,7 @@ class Worker:
         else:
             crew.evidence.discard_trace(seq, key)
         crew.ledger.settle(key, outcome)
+        failpoint("after-settle")
         self.session.served += 1
         message = _safe(record, outcome.message)
         log.info("record %d (%s): %s: %s", seq, record.describe(), outcome.state.value, message)

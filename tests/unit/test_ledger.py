@@ -1,0 +1,121 @@
+"""The ledger owns every record's state; each transition is committed before the robot acts."""
+
+from __future__ import annotations
+
+import pytest
+
+from robots.errors import ConfigError
+from robots.ledger import Outcome, RecordState, SqliteLedger
+
+JOB = "disenroll_one_care:110000000A"
+
+
+def fresh(tmp_path, keys=("a", "b", "c")) -> SqliteLedger:
+    ledger = SqliteLedger(tmp_path / "ledger.sqlite")
+    ledger.sync(JOB, ((key, {"member_id": key}) for key in keys))
+    return ledger
+
+
+def reopen(tmp_path, ledger: SqliteLedger) -> SqliteLedger:
+    ledger.close()
+    return SqliteLedger(tmp_path / "ledger.sqlite")
+
+
+def test_new_records_are_workable_in_job_order(tmp_path):
+    assert fresh(tmp_path, ("c", "a", "b")).workable() == ["c", "a", "b"]
+
+
+def test_settled_records_are_never_workable_again(tmp_path):
+    ledger = fresh(tmp_path)
+    for key, state in (("a", RecordState.DONE), ("b", RecordState.REJECTED), ("c", RecordState.ALREADY_DONE)):
+        ledger.claim(key)
+        ledger.settle(key, Outcome(state, "x"))
+
+    ledger = reopen(tmp_path, ledger)
+    ledger.sync(JOB, ((key, {"member_id": key}) for key in ("a", "b", "c")))
+
+    assert ledger.workable() == []
+    assert ledger.claim("a") is None
+
+
+def test_failed_and_dry_run_records_are_worked_again_by_the_next_run(tmp_path):
+    ledger = fresh(tmp_path, ("a", "b"))
+    ledger.claim("a")
+    ledger.settle("a", Outcome(RecordState.FAILED, "timeout"))
+    ledger.claim("b")
+    ledger.settle("b", Outcome(RecordState.DRY_RUN, "dry"))
+
+    assert reopen(tmp_path, ledger).workable() == ["a", "b"]
+
+
+def test_a_crash_mid_record_returns_it_to_the_queue(tmp_path):
+    ledger = fresh(tmp_path, ("a",))
+    ledger.claim("a")
+
+    ledger = reopen(tmp_path, ledger)
+
+    [entry] = ledger.read()
+    assert entry.state is RecordState.PENDING
+    assert ledger.claim("a").submit_started is False
+
+
+def test_a_crash_after_mark_submitting_keeps_the_record_to_be_verified_first(tmp_path):
+    ledger = fresh(tmp_path, ("a",))
+    ledger.claim("a")
+    ledger.mark_submitting("a")
+
+    ledger = reopen(tmp_path, ledger)
+
+    assert ledger.read()[0].state is RecordState.SUBMITTING
+    assert ledger.claim("a").submit_started is True
+
+
+def test_release_after_a_submit_keeps_the_submit_known(tmp_path):
+    ledger = fresh(tmp_path, ("a", "b"))
+    ledger.claim("a")
+    ledger.mark_submitting("a")
+    ledger.claim("b")
+
+    ledger.release("a")
+    ledger.release("b")
+
+    states = {e.key: e.state for e in ledger.read()}
+    assert states == {"a": RecordState.SUBMITTING, "b": RecordState.PENDING}
+    assert ledger.submit_started("a") and not ledger.submit_started("b")
+
+
+def test_attempts_are_counted_per_record(tmp_path):
+    ledger = fresh(tmp_path, ("a",))
+    ledger.claim("a")
+    assert [ledger.start_attempt("a") for _ in range(3)] == [1, 2, 3]
+    assert ledger.read()[0].attempts == 3
+
+
+def test_pending_records_take_the_edited_jobs_fields_but_finished_ones_keep_theirs(tmp_path):
+    ledger = fresh(tmp_path, ("a", "b"))
+    ledger.claim("a")
+    ledger.settle("a", Outcome(RecordState.DONE, "ok"))
+
+    ledger.sync(JOB, [("a", {"reason": "new"}), ("b", {"reason": "new"})])
+
+    fields = {e.key: e.fields for e in ledger.read()}
+    assert fields == {"a": {"member_id": "a"}, "b": {"reason": "new"}}
+
+
+def test_a_folder_holding_another_jobs_ledger_is_refused(tmp_path):
+    ledger = fresh(tmp_path)
+
+    with pytest.raises(ConfigError, match="another job"):
+        ledger.sync("group_unlink:110000001A", [("x", {})])
+
+
+def test_settle_keeps_the_outcomes_facts(tmp_path):
+    ledger = fresh(tmp_path, ("a",))
+    ledger.claim("a")
+    ledger.settle("a", Outcome(RecordState.DONE, "validated", {"effective_date": "11/30/2026"}, "screenshots/1.png"))
+
+    [entry] = ledger.read()
+    assert (entry.message, entry.confirmation, entry.screenshot) == (
+        "validated", {"effective_date": "11/30/2026"}, "screenshots/1.png"
+    )
+    assert entry.finished_at is not None
