@@ -23,19 +23,19 @@ async def is_logged_in(page: Page) -> bool:
     ).locator(page, "password").count()
 
 
-async def log_in(page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> None:
-    """Opens the portal and logs in, unless this session is logged in already. A page that
-    fails to load is tried again: logging in twice is harmless."""
+async def log_in(page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> bool:
+    """Opens the portal and logs in, unless this session is logged in already (then False).
+    A page that fails to load is tried again: logging in twice is harmless."""
     for attempt in range(STEP_RETRIES + 1):
         try:
-            await _log_in_once(page, portal_url, credentials, timeout_ms=timeout_ms)
-            return
+            return await _log_in_once(page, portal_url, credentials, timeout_ms=timeout_ms)
         except ServerError:
             if attempt == STEP_RETRIES:
                 raise
+    raise AssertionError("unreachable")
 
 
-async def _log_in_once(page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> None:
+async def _log_in_once(page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> bool:
     try:
         await page.goto(portal_url, wait_until="domcontentloaded", timeout=timeout_ms)
     except PlaywrightTimeout:
@@ -52,7 +52,7 @@ async def _log_in_once(page: Page, portal_url: str, credentials: Credentials, *,
     except PlaywrightTimeout:
         raise SelectorError(login.name, "password", found=0, detail="neither a login panel nor the menu") from None
     if await is_logged_in(page):
-        return
+        return False
     await (await login.one(page, "user_id", timeout_ms=timeout_ms)).fill(credentials.user)
     await (await login.one(page, "password", timeout_ms=timeout_ms)).fill(credentials.password)
     await (await login.one(page, "log_in", timeout_ms=timeout_ms)).click()
@@ -64,6 +64,7 @@ async def _log_in_once(page: Page, portal_url: str, credentials: Credentials, *,
         raise ServerError("the portal did not answer the login in time") from None
     if not await is_logged_in(page):
         raise LoginRefused(portal_url, await error_text(page))
+    return True
 
 
 def _first_line(error: Exception) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ from robots.errors import (
     PortalError,
     Rejection,
     SelectorError,
+    SessionExpired,
     TransientError,
 )
 from robots.evidence import Evidence
@@ -41,6 +43,7 @@ from robots.masking import scrub
 from robots.progress import Progress
 from robots.records import Record
 from robots.run_log import log
+from robots.session_lifetime import SessionLifetime
 from robots.work_queue import WorkQueue
 
 # A selector missing twice running is the portal having changed, not a slow page.
@@ -79,6 +82,7 @@ class Crew:
     progress: Progress
     queue: WorkQueue
     breaker: Breaker
+    lifetime: SessionLifetime = field(default_factory=SessionLifetime)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     stop_reason: str | None = None
 
@@ -112,6 +116,11 @@ class Session:
         self.page: Page | None = None
         self.served = 0
         self.tracing = False
+        self.logged_in_at = 0.0
+
+    @property
+    def age_s(self) -> float:
+        return time.monotonic() - self.logged_in_at
 
     async def ready(self, *, fresh: bool) -> Page:
         timeouts = self.crew.config.timeouts
@@ -123,8 +132,14 @@ class Session:
             track(self.page)
             self.page.on("response", self._page_loaded)
             fresh = True
-        if fresh:
-            await log_in(self.page, self.crew.portal_url, self.crew.credentials, timeout_ms=timeouts.navigation_ms)
+        elif self.crew.lifetime.renew_before(self.age_s):
+            # A new session now, rather than losing this one half-way through the record.
+            await self.context.clear_cookies()
+            fresh = True
+        if fresh and await log_in(
+            self.page, self.crew.portal_url, self.crew.credentials, timeout_ms=timeouts.navigation_ms
+        ):
+            self.logged_in_at = time.monotonic()
         return self.page
 
     def _page_loaded(self, response) -> None:
@@ -220,6 +235,7 @@ class Worker:
     async def _attempt(self, key: str, seq: int, record: Record, number: int) -> FlowResult:
         crew = self.crew
         crew.ledger.start_attempt(key)
+        began = time.monotonic()
         try:
             try:
                 page = await self.session.ready(fresh=number > 1)
@@ -231,6 +247,8 @@ class Worker:
             except PlaywrightError as error:
                 raise to_transient(error) from error
         except TransientError as error:
+            if isinstance(error, SessionExpired):
+                crew.lifetime.expired(self.session.age_s)
             log.warning("record %d (%s) attempt %d: %s", seq, record.describe(), number, _safe(record, str(error)))
             if isinstance(error, BrowserCrashed):
                 await self.session.drop()
@@ -245,6 +263,7 @@ class Worker:
         finally:
             await self.session.stop_trace(crew.evidence.trace_path(seq, key)[0])
         crew.breaker.success()
+        crew.lifetime.record_took(time.monotonic() - began)
         return result
 
     def _context(self, key: str, seq: int) -> FlowContext:

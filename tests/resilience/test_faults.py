@@ -1,0 +1,44 @@
+"""Exactly once under the portal's failures: 500s, latency, expiring sessions, and
+submissions committed whose response never arrives (the ambiguous submit)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.context import Timeouts
+from robots.config import Retry
+from tests.flows.conftest import run_job, write_job
+from tests.resilience import fixture_builder as fb
+from tests.resilience.conftest import END_DATE, assert_exactly_once, results
+
+FAULTS = "error_rate=0.1,latency_ms=100-1500,session_ttl_s=20,lost_response_rate=0.1"
+# Waits long enough for the slowest answer (1.5 s) several times over; a lost response is
+# given up on after `submit_ms`.
+TIMEOUTS = Timeouts(element_ms=8_000, navigation_ms=10_000, submit_ms=6_000)
+RETRY = Retry(attempts=8, initial_s=0.2, max_s=2.0, jitter_s=0.2)
+
+
+def run_under_faults(portal_factory, tmp_path, *, members: int, unlinks: int, seed: int) -> None:
+    portal = portal_factory(members=members, practitioners=max(unlinks, 1), faults=f"{FAULTS},seed={seed}")
+    disenroll = write_job(tmp_path, "disenroll_one_care", fb.PLAN, fb.disenroll_records(members),
+                          defaults={"reason": "Member request"})
+    unlink = write_job(tmp_path, "group_unlink", fb.GROUP, fb.unlink_records(unlinks, END_DATE))
+
+    for job, out in ((disenroll, tmp_path / "disenroll"), (unlink, tmp_path / "unlink")):
+        run_job(job, portal.url, out, workers=4, timeouts=TIMEOUTS, retry=RETRY, breaker_threshold=40)
+
+    transactions = portal.transactions()
+    assert_exactly_once(results(tmp_path / "disenroll"), [t for t in transactions if t["kind"] == "disenrollment"])
+    assert_exactly_once(results(tmp_path / "unlink"), [t for t in transactions if t["kind"] == "group_unlink"])
+    # The faults did happen: some records needed more than one attempt.
+    attempts = [row["attempts"] for row in results(tmp_path / "disenroll") + results(tmp_path / "unlink")]
+    assert max(attempts) > 1
+
+
+def test_every_record_done_exactly_once_under_all_faults_at_once(portal_factory, tmp_path, bot_credentials):
+    run_under_faults(portal_factory, tmp_path, members=12, unlinks=3, seed=11)
+
+
+@pytest.mark.soak
+def test_soak_150_disenrollments_and_30_unlinks_under_all_faults(portal_factory, tmp_path, bot_credentials):
+    run_under_faults(portal_factory, tmp_path, members=150, unlinks=30, seed=12)
