@@ -1,0 +1,101 @@
+"""The mock POSC as an ASGI application: its whole surface in one table of routes.
+
+Page addresses follow the menu path (menu.py); the mock-only endpoints live under `/_mock/`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from mock_portal import menu, security
+from mock_portal.faults import FaultMiddleware, Faults
+from mock_portal.pages import account, enrollment, group_practice, inspection, profile
+from mock_portal.portal import Portal
+from mock_portal.rendering import PACKAGE, STATIC_URL, Pages
+from mock_portal.sessions import Sessions
+from mock_portal.store import Store
+from mock_portal.variants import VARIANTS, Variant
+
+ROUTES = [
+    Route("/", account.root, methods=["GET"]),
+    Route(menu.LOGIN, account.login_form, methods=["GET"]),
+    Route(menu.LOGIN, account.log_in, methods=["POST"]),
+    Route(menu.LOGOUT, account.log_out, methods=["GET", "POST"]),
+    Route(menu.HOME, account.home, methods=["GET"]),
+    # Enroll/Disenroll One Care Members
+    Route(menu.MEMBER_SEARCH, enrollment.member_search, methods=["GET", "POST"]),
+    Route(menu.DISENROLLMENT, enrollment.disenrollment, methods=["GET", "POST"]),
+    # Update Your MassHealth Profile, Inquire Profile Update Status
+    Route(menu.LIST_OF_PROVIDERS, profile.list_of_providers, methods=["GET"]),
+    Route(menu.STEPS, profile.steps, methods=["GET"]),
+    Route(menu.GROUP_PRACTICE_INFO, group_practice.group_practice_info, methods=["GET", "POST"]),
+    Route(menu.AGREEMENT, profile.agreement, methods=["GET", "POST"]),
+    Route(menu.PROFILE_STATUS_PAGE, profile.profile_status, methods=["GET"]),
+    # Every other menu item
+    Route(menu.BASE + "/{key}.jsf", account.menu_item, methods=["GET"]),
+    # Mock only
+    Route("/_mock/transactions", inspection.transactions, methods=["GET"]),
+    Route("/_mock/reset", inspection.reset, methods=["POST"]),
+    Route("/_mock/health", inspection.health, methods=["GET"]),
+    Mount(STATIC_URL, StaticFiles(directory=PACKAGE / "static"), name="static"),
+]
+
+
+def _with_session(request: Request) -> None:
+    """Error pages still show the menu to a logged-in user."""
+    portal = request.app.state.portal
+    request.state.session = portal.sessions.find(request.cookies.get(security.SESSION_COOKIE))
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    _with_session(request)
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    return request.app.state.portal.pages.render(request, "not_found.html", status=status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    _with_session(request)
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return request.app.state.portal.pages.render(request, "error.html", status=status)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # No traceback and no state lookup: the portal's plain error page.
+    return Response(request.app.state.error_page, status_code=500, media_type="text/html")
+
+
+def create_app(store: Store, *, faults: Faults | None = None,
+               variant: Variant | None = None) -> Starlette:
+    """The portal over `store`; closing the app (lifespan end) closes the store."""
+    faults = faults or Faults()
+    variant = variant or VARIANTS["classic"]
+    pages = Pages(variant)
+    error_page = pages.render_bare("error.html").encode()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(FaultMiddleware, faults=faults, error_page=error_page)],
+        exception_handlers={404: _not_found, 405: _not_found, HTTPException: _http_error,
+                            Exception: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.portal = Portal(store=store, sessions=Sessions(store.db, ttl_s=faults.session_ttl_s),
+                              pages=pages, variant=variant, faults=faults)
+    app.state.error_page = error_page
+    return app

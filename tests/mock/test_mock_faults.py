@@ -1,0 +1,142 @@
+"""Fault injection (`--faults`): the spec's parsing, and each fault on a real server."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from mock_portal import faults, menu
+from tests.mock.conftest import DISENROLLMENT, MEMBER_SEARCH, search
+from tests.mock.portal_client import PortalClient
+
+
+def test_spec_is_parsed():
+    spec = faults.parse("error_rate=0.1, latency_ms=200-800,session_ttl_s=60,"
+                        "lost_response_rate=0.05,seed=7")
+
+    assert spec == faults.Faults(error_rate=0.1, latency_ms=(200, 800), session_ttl_s=60.0,
+                                 lost_response_rate=0.05, seed=7)
+    assert faults.parse("latency_ms=300").latency_ms == (300, 300)
+    assert faults.parse("") == faults.parse(None) == faults.Faults()
+
+
+@pytest.mark.parametrize(("spec", "says"), [
+    ("error_rate=2", "error_rate must be between 0 and 1"),
+    ("error_rate=lots", "error_rate must be a number"),
+    ("latency_ms=800-200", "latency_ms must be MS or MIN-MAX"),
+    ("latency_ms=fast", "latency_ms must be MS or MIN-MAX"),
+    ("session_ttl_s=0", "session_ttl_s must be more than 0"),
+    ("seed=1.5", "seed must be a whole number"),
+    ("chaos=1", "unknown fault 'chaos'"),
+    ("error_rate", "must be NAME=VALUE"),
+    ("seed=1,seed=2", "given twice"),
+])
+def test_bad_spec_says_what_is_wrong(spec, says):
+    with pytest.raises(faults.FaultSpecError, match=says):
+        faults.parse(spec)
+
+
+def statuses(url: str, count: int) -> list[int]:
+    found = []
+    for _ in range(count):
+        try:
+            with urllib.request.urlopen(f"{url}{menu.LOGIN}", timeout=10) as response:
+                found.append(response.status)
+        except urllib.error.HTTPError as error:
+            assert "System Error" in error.read().decode()
+            found.append(error.code)
+    return found
+
+
+def test_error_rate_with_a_seed_answers_the_same_requests_with_500(start_portal):
+    first = start_portal(faults="error_rate=0.5,seed=11")
+    second = start_portal(faults="error_rate=0.5,seed=11")
+
+    sequence = statuses(first.url, 30)
+
+    assert set(sequence) == {200, 500}
+    assert statuses(second.url, 30) == sequence
+
+
+def test_error_rate_fails_before_any_state_changes_and_spares_mock_and_static(start_portal):
+    portal = start_portal(faults="error_rate=1")
+    client = PortalClient(portal.url)
+
+    assert client.get(menu.LOGIN).status == 500
+    page = client.post(DISENROLLMENT, {"provider_id": "110000000A", "member_id": "100000000001",
+                                       "reason": "Death", "action": "submit"}, token="x")
+    assert page.status == 500
+    assert portal.transactions() == []
+    with urllib.request.urlopen(f"{portal.url}/_mock/health") as response:
+        assert response.status == 200
+    with urllib.request.urlopen(f"{portal.url}/static/error-icon.svg") as response:
+        assert response.status == 200
+
+
+def test_latency_is_added_to_pages_only(start_portal):
+    portal = start_portal(faults="latency_ms=300-400")
+
+    started = time.monotonic()
+    urllib.request.urlopen(f"{portal.url}{menu.LOGIN}").close()
+    page_time = time.monotonic() - started
+    started = time.monotonic()
+    urllib.request.urlopen(f"{portal.url}/_mock/health").close()
+    health_time = time.monotonic() - started
+
+    assert page_time >= 0.3
+    assert health_time < 0.3
+
+
+def test_session_lives_only_its_ttl_after_login(start_portal):
+    portal = start_portal(faults="session_ttl_s=0.5")
+    client = PortalClient(portal.url)
+    logged_in = time.monotonic()  # at the latest: the session starts during the login
+    client.login()
+    assert client.get(menu.HOME).notices == []
+
+    deadline = logged_in + 10
+    while client.get(menu.HOME).notices != ["Your session has expired. Please log in again."]:
+        assert time.monotonic() < deadline, "the session never expired"
+
+    assert time.monotonic() - logged_in >= 0.5
+
+
+def test_lost_response_commits_the_submission_and_never_answers(start_portal):
+    portal = start_portal(faults="lost_response_rate=1")
+    client = PortalClient(portal.url)
+    client.login()
+    page = search(client, "100000000001", "RIVERA", "ANA")
+    assert page.panels == ["Disenrollment"]  # pages that commit nothing are answered
+    cookie = "; ".join(f"{c.name}={c.value}" for c in client.cookies)
+    body = urllib.parse.urlencode({**page.hidden(), "csrf_token": page.token, "reason": "Death",
+                                   "action": "submit"})
+    host, port = portal.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=1.0)
+
+    connection.request("POST", DISENROLLMENT, body=body, headers={
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises((TimeoutError, socket.timeout)):
+        connection.getresponse()
+    connection.close()
+
+    [sent] = portal.transactions()
+    assert (sent["kind"], sent["member_id"]) == ("disenrollment", "100000000001")
+    assert search(client, "100000000001", "RIVERA", "ANA").notices[0].startswith(
+        "A disenrollment for this member is pending")
+
+
+def test_lost_response_spares_a_refused_submission(start_portal):
+    portal = start_portal(faults="lost_response_rate=1")
+    client = PortalClient(portal.url)
+    client.login()
+    page = search(client, "100000000001", "RIVERA", "ANA")
+
+    refused = client.post(DISENROLLMENT, {**page.hidden(), "reason": "", "action": "submit"})
+
+    assert refused.alerts == ["Disenrollment Reason is required."]
+    assert client.get(MEMBER_SEARCH).status == 200

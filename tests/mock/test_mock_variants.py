@@ -1,0 +1,158 @@
+"""The portal's releases: restyled changes ids, classes and layout but no text, role or
+label; drifted changes exactly the four things docs/portal.md lists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.mock.conftest import (
+    AGREEMENT,
+    DISENROLLMENT,
+    GROUP_PRACTICE_INFO,
+    LIST_OF_PROVIDERS,
+    MEMBER_SEARCH,
+    search,
+)
+from tests.mock.portal_client import PortalClient
+
+
+@pytest.fixture(scope="module")
+def releases():
+    from tests.conftest import MockPortal
+
+    with MockPortal() as classic, MockPortal(variant="restyled") as restyled, \
+            MockPortal(variant="drifted") as drifted:
+        yield {"classic": classic, "restyled": restyled, "drifted": drifted}
+
+
+def client_for(releases, name: str) -> PortalClient:
+    releases[name].reset()
+    client = PortalClient(releases[name].url)
+    client.login()
+    return client
+
+
+def walk(client: PortalClient) -> dict:
+    """What a person sees on each panel of both job aids (a refusal included)."""
+    seen = {}
+    seen["member_search"] = client.get(MEMBER_SEARCH)
+    seen["refusal"] = search(client, "100000000006", "NGUYEN", "THANH")
+    seen["disenrollment"] = search(client, "100000000001", "RIVERA", "ANA")
+    seen["confirmation"] = client.post(DISENROLLMENT, {**seen["disenrollment"].hidden(),
+                                                       "reason": "Death", "action": "submit"})
+    seen["providers"] = client.get(LIST_OF_PROVIDERS)
+    seen["locations"] = client.get(GROUP_PRACTICE_INFO, provider="110000001A")
+    seen["detail"] = client.get(GROUP_PRACTICE_INFO, provider="110000001A", location="1", page="3",
+                                practitioner="120000001A")
+    seen["agreement"] = client.get(AGREEMENT, provider="110000001A")
+    return seen
+
+
+def visible(page) -> dict:
+    return {"h1": page.h1, "panels": page.panels, "labels": page.labels,
+            "buttons": page.buttons, "alerts": page.alerts, "notices": page.notices,
+            "headers": page.texts("th"), "options": page.texts("option"),
+            "links": sorted(page.links)}
+
+
+def test_restyled_member_search_shares_no_id_with_classic_yet_the_same_labels(releases):
+    classic = client_for(releases, "classic").get(MEMBER_SEARCH)
+    restyled = client_for(releases, "restyled").get(MEMBER_SEARCH)
+
+    assert classic.ids and restyled.ids
+    assert set(classic.ids).isdisjoint(restyled.ids)
+    assert restyled.labels == classic.labels == ["Provider ID", "Member ID", "Last Name", "First Name"]
+    assert restyled.buttons == classic.buttons == ["Search"]
+
+
+def test_restyled_shows_every_text_role_and_label_of_classic(releases):
+    classic = walk(client_for(releases, "classic"))
+    restyled = walk(client_for(releases, "restyled"))
+
+    for panel, page in classic.items():
+        assert visible(restyled[panel]) == visible(page), panel
+        assert set(page.ids).isdisjoint(restyled[panel].ids), panel
+
+
+def test_restyled_uses_other_classes_and_layout(releases):
+    classic = client_for(releases, "classic").get(MEMBER_SEARCH).html
+    restyled = client_for(releases, "restyled").get(MEMBER_SEARCH).html
+
+    classes = {name for found in re.findall(r'class="([^"]*)"', classic) for name in found.split()}
+    restyled_classes = {name for found in re.findall(r'class="([^"]*)"', restyled)
+                        for name in found.split()}
+    assert classes.isdisjoint(restyled_classes - {"required"})
+    assert "/static/restyled.css" in restyled
+    # The menu comes after the content (it sits on the right), the form is a table.
+    assert restyled.index("<main") < restyled.index('aria-label="Provider Services"')
+    assert classic.index('aria-label="Provider Services"') < classic.index("<main")
+    assert '<table class="rs-grid" role="presentation">' in restyled
+
+
+def test_drifted_changes_exactly_the_listed_things(releases):
+    classic = walk(client_for(releases, "classic"))
+    drifted = walk(client_for(releases, "drifted"))
+    expected = {panel: visible(page) for panel, page in classic.items()}
+    # The four drifts of docs/portal.md, and nothing else.
+    for panel in ("member_search", "refusal"):
+        expected[panel]["labels"] = ["Provider ID", "Member ID", "Member Last Name", "First Name"]
+    expected["disenrollment"]["panels"] = ["Disenroll Member"]
+    expected["disenrollment"]["options"] = [
+        option for option in expected["disenrollment"]["options"] if option != "Member request"]
+    expected["detail"]["buttons"] = ["Cancel Item", "Remove", "Cancel Service", "Submit", "Save"]
+
+    assert {panel: visible(page) for panel, page in drifted.items()} == expected
+
+
+def test_drifted_save_keeps_the_change_like_update(releases):
+    client = client_for(releases, "drifted")
+    page = client.get(GROUP_PRACTICE_INFO, provider="110000001A", location="1", page="3",
+                      practitioner="120000001A")
+
+    page = client.post(GROUP_PRACTICE_INFO, {**page.hidden(), "end_date": "12/31/2099",
+                                             "action": "update"})
+
+    assert page.notices == [
+        "Your changes have been saved. Select Submit to submit the update request."]
+
+
+def test_drifted_refuses_the_removed_reason(releases):
+    client = client_for(releases, "drifted")
+    page = search(client, "100000000001", "RIVERA", "ANA")
+
+    page = client.post(DISENROLLMENT, {**page.hidden(), "reason": "Member request",
+                                       "action": "submit"})
+
+    assert page.alerts == ["Select a Disenrollment Reason from the list."]
+    assert releases["drifted"].transactions() == []
+
+
+def aria(page, url: str) -> dict[str, str]:
+    page.goto(url)
+    return {"main": page.get_by_role("main").aria_snapshot(),
+            "menu": page.get_by_role("navigation", name="Provider Services").aria_snapshot()}
+
+
+def test_restyled_has_the_same_accessibility_tree_as_classic(releases, browser):
+    """What a screen reader (and a robot going by role and label) meets, panel by panel."""
+    snapshots = {}
+    for name in ("classic", "restyled"):
+        releases[name].reset()
+        page = browser.new_context().new_page()
+        page.goto(f"{releases[name].url}/")
+        page.get_by_label("User ID", exact=True).fill("posc.demo")
+        page.get_by_label("Password", exact=True).fill("Demo-Passw0rd!")
+        page.get_by_role("button", name="Log In").click()
+        page.goto(f"{releases[name].url}{MEMBER_SEARCH}")
+        page.get_by_role("button", name="Search").click()
+        snapshots[name] = [
+            {"main": page.get_by_role("main").aria_snapshot()},
+            aria(page, f"{releases[name].url}{GROUP_PRACTICE_INFO}?provider=110000001A&location=1"
+                       "&page=3&practitioner=120000001A"),
+        ]
+        page.context.close()
+
+    assert "Member ID is required." in snapshots["classic"][0]["main"]
+    assert snapshots["restyled"] == snapshots["classic"]

@@ -1,0 +1,65 @@
+"""The portal QA suite: a person's walk through each job aid, in Chromium.
+
+    pytest tests/portal                          # against the bundled mock, started here
+    pytest tests/portal --base-url URL           # against another instance of the portal
+
+Against another instance the credentials come from POSC_USER / POSC_PASSWORD and the records
+from POSC_PORTAL_DATA (a copy of portal-data.yaml); tests marked `mock_only` (they read the
+mock's inspection endpoint or need its reset) are skipped there.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Page
+
+from tests.portal import walk
+
+DATA = Path(__file__).with_name("portal-data.yaml")
+
+
+def _given_url(config: pytest.Config) -> str | None:
+    return config.getoption("--base-url", default=None) or config.getini("base_url") or None
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> str:
+    """The portal under test: `--base-url`, else the bundled mock started for the session."""
+    given = _given_url(pytestconfig)
+    if given:
+        return given.rstrip("/")
+    return request.getfixturevalue("mock_portal_process").url
+
+
+@pytest.fixture(scope="session")
+def portal_data() -> dict:
+    return yaml.safe_load(Path(os.environ.get("POSC_PORTAL_DATA", DATA)).read_text())
+
+
+@pytest.fixture(autouse=True)
+def fresh_portal(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> None:
+    """The bundled mock starts each test from its fixture; another portal cannot be reset, so
+    the tests that need that (or the inspection endpoint) are skipped against it."""
+    if _given_url(pytestconfig):
+        if request.node.get_closest_marker("mock_only"):
+            pytest.skip("needs the bundled mock (its inspection endpoint or its reset)")
+        return
+    request.getfixturevalue("mock_portal")
+
+
+@pytest.fixture
+def mock(request: pytest.FixtureRequest):
+    """The bundled mock, for `mock_only` tests that read its inspection endpoint."""
+    return request.getfixturevalue("mock_portal")
+
+
+@pytest.fixture
+def signed_in(page: Page, base_url: str, credentials: tuple[str, str]) -> Page:
+    """A browser page on the POSC home page, logged in."""
+    page.set_default_timeout(5_000)
+    walk.log_in(page, base_url, *credentials)
+    return page
