@@ -25,6 +25,8 @@ class Timeouts:
     element_ms: float = 10_000
     navigation_ms: float = 20_000
     submit_ms: float = 30_000
+    # A whole attempt at one record: the net under any wait that has no timeout of its own.
+    attempt_ms: float = 300_000
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class FlowContext:
     mark_submitting: Callable[[], None]
     # Saves a screenshot of a panel as the record's evidence; returns its path in the run folder.
     capture: Callable[[Locator], Awaitable[str]]
+    # The portal session holds work in progress that must not outlive this attempt (a JSF
+    # portal keeps saved profile changes in the session until Submit): the next attempt
+    # starts on a new session.
+    discard_session: Callable[[], None] = lambda: None
     timeouts: Timeouts = field(default_factory=Timeouts)
 
 

@@ -80,8 +80,9 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
         await certify_and_submit(page, ctx)
     except Exception:
         # A profile change saved in the session must never ride along with the next
-        # record's Submit: drop it.
-        await cancel_service(page, ctx)
+        # record's Submit. Cancel Service cannot be trusted on a page whose Submit hangs:
+        # the whole session goes.
+        ctx.discard_session()
         raise
     return await read_processing(page, record, ctx)
 
@@ -308,15 +309,9 @@ async def read_processing(page: Page, record: UnlinkRecord, ctx: FlowContext) ->
 
 
 async def cancel_service(page: Page, ctx: FlowContext) -> None:
-    """Cancel Service drops the changes held in the session. Best effort: on a dead page
-    there is nothing to drop."""
-    try:
-        button = servicing.locator(page, "cancel_service")
-        if await button.count() == 1:
-            await button.click(timeout=ctx.timeouts.element_ms)
-            await page.wait_for_load_state("domcontentloaded", timeout=ctx.timeouts.navigation_ms)
-    except Exception:
-        return
+    """Cancel Service drops the changes held in the session (after a dry run's walk)."""
+    await (await servicing.one(page, "cancel_service", timeout_ms=ctx.timeouts.element_ms)).click()
+    await settle(page, ctx.timeouts.navigation_ms)
 
 
 async def _already_requested(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:

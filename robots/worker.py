@@ -117,6 +117,7 @@ class Session:
         self.served = 0
         self.tracing = False
         self.logged_in_at = 0.0
+        self.discarded = False
 
     @property
     def age_s(self) -> float:
@@ -124,7 +125,7 @@ class Session:
 
     async def ready(self, *, fresh: bool) -> Page:
         timeouts = self.crew.config.timeouts
-        if self.page is None or self.page.is_closed() or self.served >= self.crew.config.recycle_every:
+        if self.discarded or self.page is None or self.page.is_closed() or self.served >= self.crew.config.recycle_every:
             await self.drop()
             self.context = await self.crew.host.new_context()
             self.context.set_default_timeout(timeouts.element_ms)
@@ -159,8 +160,13 @@ class Session:
             with contextlib.suppress(PlaywrightError):
                 await self.context.tracing.stop(path=path)
 
+    def discard(self) -> None:
+        """The next attempt starts on a new context, hence a new portal session."""
+        self.discarded = True
+
     async def drop(self) -> None:
         context, self.context, self.page, self.served, self.tracing = self.context, None, None, 0, False
+        self.discarded = False
         if context is not None:
             with contextlib.suppress(PlaywrightError):
                 await context.close()
@@ -243,9 +249,17 @@ class Worker:
                     # Traces only from the first retry on: a record ends `failed` only after
                     # several attempts, and the happy path pays nothing for tracing.
                     await self.session.start_trace()
-                result = await crew.flow.perform(page, record, self._context(key, seq))
+                async with asyncio.timeout(crew.config.timeouts.attempt_ms / 1000):
+                    result = await crew.flow.perform(page, record, self._context(key, seq))
             except PlaywrightError as error:
                 raise to_transient(error) from error
+            except TimeoutError:
+                # A wait that never ended (a page stuck on a request that never answers):
+                # that page and its session are not to be trusted again.
+                self.session.discard()
+                raise TransientError(
+                    f"the attempt took longer than {crew.config.timeouts.attempt_ms / 1000:.0f} s"
+                ) from None
         except TransientError as error:
             if isinstance(error, SessionExpired):
                 crew.lifetime.expired(self.session.age_s)
@@ -279,6 +293,7 @@ class Worker:
             verify_first=crew.ledger.submit_started(key),
             mark_submitting=_bind(crew.ledger.mark_submitting, key),
             capture=capture,
+            discard_session=self.session.discard,
             timeouts=crew.config.timeouts,
         )
 

@@ -17,7 +17,7 @@ from robots.config import Retry, RunConfig
 from robots.runner import RunSummary, run
 
 # Short waits: the mock answers in milliseconds, and a test that waits should fail fast.
-FAST_TIMEOUTS = Timeouts(element_ms=4_000, navigation_ms=8_000, submit_ms=6_000)
+FAST_TIMEOUTS = Timeouts(element_ms=4_000, navigation_ms=8_000, submit_ms=6_000, attempt_ms=60_000)
 FAST_RETRY = Retry(attempts=3, initial_s=0.05, max_s=0.3, jitter_s=0.05)
 
 

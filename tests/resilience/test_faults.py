@@ -14,7 +14,7 @@ from tests.resilience.conftest import END_DATE, assert_exactly_once, results
 FAULTS = "error_rate=0.1,latency_ms=100-1500,session_ttl_s=20,lost_response_rate=0.1"
 # Waits long enough for the slowest answer (1.5 s) several times over; a lost response is
 # given up on after `submit_ms`.
-TIMEOUTS = Timeouts(element_ms=8_000, navigation_ms=10_000, submit_ms=6_000)
+TIMEOUTS = Timeouts(element_ms=8_000, navigation_ms=10_000, submit_ms=6_000, attempt_ms=90_000)
 RETRY = Retry(attempts=8, initial_s=0.2, max_s=2.0, jitter_s=0.2)
 
 
