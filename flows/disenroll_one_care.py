@@ -20,7 +20,7 @@ from flows.context import FlowContext, FlowResult
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_matches
-from flows.transitions import act, expect_panel, read_text, region
+from flows.transitions import act, expect_panel, read_panel, region
 from robots.errors import (
     AmbiguousSubmit,
     PortalMismatch,
@@ -32,6 +32,7 @@ from robots.failpoints import failpoint
 from robots.records import DisenrollRecord
 
 US_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+VALIDATED = re.compile(r"validated\s+by\s+MMIS", re.IGNORECASE)
 
 member_search = Panel.load("member_search")
 disenrollment = Panel.load("disenrollment")
@@ -44,15 +45,20 @@ async def perform(page: Page, record: DisenrollRecord, ctx: FlowContext) -> Flow
     pending = await read_pending_notice(page)
     if pending and ctx.verify_first:
         # Our earlier Submit lost its answer, yet the portal shows it landed: done, once.
-        return await _confirmed_by_reading(page, pending, ctx)
+        return FlowResult(
+            "done",
+            f"the Submit's answer was lost; the portal shows it landed: {pending}",
+            {"panel": disenrollment.name, "notice": pending, "confirmed_by": "re-reading the portal"},
+            await _capture_disenrollment_panel(page, ctx),
+        )
     if pending:
         return FlowResult(
             "already_done", pending, {"panel": disenrollment.name, "notice": pending},
-            await ctx.capture(await region(disenrollment.locator(page, "title"))),
+            await _capture_disenrollment_panel(page, ctx),
         )
     await choose_reason(page, record, ctx)
     if ctx.dry_run:
-        shot = await ctx.capture(await region(disenrollment.locator(page, "title")))
+        shot = await _capture_disenrollment_panel(page, ctx)
         return FlowResult("dry_run", "stopped before Submit (dry run)", None, shot)
     await submit(page, ctx)
     result = await read_confirmation(page, ctx)
@@ -70,27 +76,31 @@ async def open_member_search(page: Page, ctx: FlowContext) -> None:
     )
 
 
+PROVIDER_FIELD = """field => ({
+    tag: field.tagName.toLowerCase(),
+    value: 'value' in field ? field.value : field.innerText,
+    options: field.tagName === 'SELECT'
+        ? Array.from(field.options).map(o => ({value: o.value, text: o.text, selected: o.selected}))
+        : [],
+})"""
+
+
 async def verify_provider_id(page: Page, ctx: FlowContext) -> None:
     """Step 4: the acting plan's Provider ID defaults in the Provider ID field. Where the user
     has several plans and the field is a list, the job's plan is chosen from it."""
-    field = await member_search.one(page, "provider_id", timeout_ms=ctx.timeouts.element_ms)
-    tag = await field.evaluate("e => e.tagName.toLowerCase()")
-    if tag == "select":
-        options = await field.locator("option").evaluate_all(
-            "os => os.map(o => ({value: o.value, text: o.textContent, selected: o.selected}))"
-        )
-        chosen = [o for o in options if provider_matches(o["value"] + " " + o["text"], ctx.provider_id)]
+    field = await member_search.evaluate(page, "provider_id", PROVIDER_FIELD, timeout_ms=ctx.timeouts.element_ms)
+    if field["tag"] == "select":
+        chosen = [o for o in field["options"] if provider_matches(o["value"] + " " + o["text"], ctx.provider_id)]
         if len(chosen) != 1:
             raise PortalMismatch(
                 f"the Provider ID list on Member Search does not offer {ctx.provider_id} exactly once"
             )
         if not chosen[0]["selected"]:
-            await field.select_option(value=chosen[0]["value"])
+            await member_search.locator(page, "provider_id").select_option(value=chosen[0]["value"])
         return
-    shown = await field.input_value() if tag in ("input", "textarea") else await field.inner_text()
-    if not provider_matches(shown, ctx.provider_id):
+    if not provider_matches(field["value"], ctx.provider_id):
         raise PortalMismatch(
-            f"the Provider ID on Member Search defaults to {shown.strip()!r}, not {ctx.provider_id}: "
+            f"the Provider ID on Member Search defaults to {field['value'].strip()!r}, not {ctx.provider_id}: "
             "the credentials act for another plan than the job names"
         )
 
@@ -101,10 +111,10 @@ async def search_member(page: Page, record: DisenrollRecord, ctx: FlowContext) -
 
     async def search() -> None:
         await verify_provider_id(page, ctx)
-        await (await member_search.one(page, "member_id", timeout_ms=timeout)).fill(record.member_id)
-        await (await member_search.one(page, "last_name", timeout_ms=timeout)).fill(record.last_name)
-        await (await member_search.one(page, "first_name", timeout_ms=timeout)).fill(record.first_name)
-        await (await member_search.one(page, "search", timeout_ms=timeout)).click()
+        await member_search.fill(page, "member_id", record.member_id, timeout_ms=timeout)
+        await member_search.fill(page, "last_name", record.last_name, timeout_ms=timeout)
+        await member_search.fill(page, "first_name", record.first_name, timeout_ms=timeout)
+        await member_search.click(page, "search", timeout_ms=timeout)
 
     async def disenrollment_shown() -> None:
         # "If the member is currently a valid member of One Care, the Disenrollment panel will
@@ -119,17 +129,17 @@ async def search_member(page: Page, record: DisenrollRecord, ctx: FlowContext) -
 
 async def read_pending_notice(page: Page) -> str | None:
     notice = disenrollment.locator(page, "pending_notice")
-    if not await notice.count():
-        return None
     texts = await notice.all_inner_texts()
-    return " ".join(" ".join(texts).split())
+    return " ".join(" ".join(texts).split()) or None
 
 
 async def choose_reason(page: Page, record: DisenrollRecord, ctx: FlowContext) -> None:
     """Step 9. The job's reason must be one of the dropdown's labels (case and spacing aside);
     one that is not stops the run: the job or the portal must change, never a guess."""
-    field = await disenrollment.one(page, "reason", timeout_ms=ctx.timeouts.element_ms)
-    labels = [" ".join(t.split()) for t in await field.locator("option").all_inner_texts()]
+    labels = await disenrollment.evaluate(
+        page, "reason", "s => Array.from(s.options).map(o => o.text)", timeout_ms=ctx.timeouts.element_ms
+    )
+    labels = [" ".join(label.split()) for label in labels]
     wanted = record.reason.casefold()
     matches = [label for label in labels if label.casefold() == wanted]
     if len(matches) != 1:
@@ -138,7 +148,7 @@ async def choose_reason(page: Page, record: DisenrollRecord, ctx: FlowContext) -
             disenrollment.name, f"reason option {record.reason!r}", found=len(matches),
             detail=f"the Disenrollment Reason list offers: {offered}",
         )
-    await field.select_option(label=matches[0])
+    await disenrollment.locator(page, "reason").select_option(label=matches[0], timeout=ctx.timeouts.element_ms)
 
 
 async def submit(page: Page, ctx: FlowContext) -> None:
@@ -163,10 +173,9 @@ async def submit(page: Page, ctx: FlowContext) -> None:
 
 async def read_confirmation(page: Page, ctx: FlowContext) -> FlowResult:
     """Step 11: verify that the disenrollment has been validated by MMIS."""
-    panel = await region(confirmation.locator(page, "title"))
-    text = await read_text(panel)
+    panel, text = await read_panel(confirmation.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
     shot = await ctx.capture(panel)
-    if not await confirmation.shown(page, "validated"):
+    if not VALIDATED.search(text):
         raise Rejection(
             f"the Disenrollment Confirmation does not say it was validated by MMIS: {text}",
             panel=confirmation.name,
@@ -186,18 +195,11 @@ async def read_confirmation(page: Page, ctx: FlowContext) -> FlowResult:
 async def start_another_member(page: Page, ctx: FlowContext) -> None:
     """Step 12. A failure here does not undo the record: the next one opens the menu."""
     try:
-        button = await confirmation.one(page, "another_member", timeout_ms=ctx.timeouts.element_ms)
-        await button.click()
+        await confirmation.click(page, "another_member", timeout_ms=ctx.timeouts.element_ms)
         await page.wait_for_load_state("domcontentloaded", timeout=ctx.timeouts.navigation_ms)
     except Exception:
         return
 
 
-async def _confirmed_by_reading(page: Page, notice: str, ctx: FlowContext) -> FlowResult:
-    shot = await ctx.capture(await region(disenrollment.locator(page, "title")))
-    return FlowResult(
-        "done",
-        f"the Submit's answer was lost; the portal shows it landed: {notice}",
-        {"panel": disenrollment.name, "notice": notice, "confirmed_by": "re-reading the portal"},
-        shot,
-    )
+async def _capture_disenrollment_panel(page: Page, ctx: FlowContext) -> str:
+    return await ctx.capture(await region(disenrollment.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms))

@@ -7,7 +7,8 @@
 7     select_practitioner      the name in the List of Servicing Providers (every page read:
                                a name listed twice is refused, never guessed)
 8     verify_practitioner      the Service Provider Detail shows that practitioner (and NPI)
-      read_end_date_on_file    (the robot's exactly-once check: the end date already requested)
+      read_end_date_on_file    (the robot's exactly-once check: the end date already requested;
+      find_submitted_request    after an unknown Submit, Inquire Profile Update Status too)
 8     enter_end_date           End Date in the Date Detail panel
 9     save_item                Update: back to the List of Servicing Providers
 10    submit_changes           Submit: the Agreement panel
@@ -25,7 +26,7 @@ from playwright.async_api import Locator, Page, expect
 from flows.context import FlowContext, FlowResult
 from flows.menu import open_menu_path
 from flows.panels import Panel, loose
-from flows.transitions import act, expect_gone, expect_panel, read_text, region, settle
+from flows.transitions import act, expect_gone, expect_panel, read_panel, region, settle
 from robots.errors import (
     Ambiguity,
     AmbiguousSubmit,
@@ -52,14 +53,7 @@ inquiry = Panel.load("inquire_profile_status")
 
 
 async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
-    if ctx.verify_first and (found := await find_submitted_request(page, record, ctx)):
-        return found
-    await open_update_profile(page, ctx)
-    await select_provider(page, ctx)
-    await open_group_practice_info(page, ctx)
-    await select_location(page, record, ctx)
-    await select_practitioner(page, record, ctx)
-    await verify_practitioner(page, record, ctx)
+    await open_service_provider_detail(page, record, ctx)
     on_file = await read_end_date_on_file(page, ctx)
     if on_file == record.end_date:
         return await _already_requested(page, record, ctx)
@@ -69,6 +63,12 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
             f"the job asks for {us_date(record.end_date)}: left unchanged",
             panel=detail.name,
         )
+    if ctx.verify_first:
+        # Not every portal shows a requested end date before it is processed: the list of
+        # requests it received says whether our earlier Submit landed.
+        if found := await find_submitted_request(page, record, ctx):
+            return found
+        await open_service_provider_detail(page, record, ctx)
     await enter_end_date(page, record, ctx)
     try:
         await save_item(page, record, ctx)
@@ -85,6 +85,16 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
         ctx.discard_session()
         raise
     return await read_processing(page, record, ctx)
+
+
+async def open_service_provider_detail(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
+    """Steps 1-8, up to the verified Service Provider Detail."""
+    await open_update_profile(page, ctx)
+    await select_provider(page, ctx)
+    await open_group_practice_info(page, ctx)
+    await select_location(page, record, ctx)
+    await select_practitioner(page, record, ctx)
+    await verify_practitioner(page, record, ctx)
 
 
 async def open_update_profile(page: Page, ctx: FlowContext) -> None:
@@ -116,7 +126,7 @@ async def select_provider(page: Page, ctx: FlowContext) -> None:
 async def open_group_practice_info(page: Page, ctx: FlowContext) -> None:
     """Step 5."""
     async def click() -> None:
-        await (await steps.one(page, "group_practice_info", timeout_ms=ctx.timeouts.element_ms)).click()
+        await steps.click(page, "group_practice_info", timeout_ms=ctx.timeouts.element_ms)
 
     await act(page, click, _arrival(page, locations, ctx), start=steps.locator(page, "title"))
 
@@ -215,7 +225,7 @@ async def _back_to_page(page: Page, record: UnlinkRecord, wanted: int, ctx: Flow
 async def verify_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
     """Step 8: "Verify the correct provider was selected" — the name, and the NPI when the
     job gives one."""
-    text = await read_text(await region(detail.locator(page, "title")))
+    _, text = await read_panel(detail.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
     words = set(re.findall(r"[^\W\d_]+", record.practitioner.upper()))
     if not words <= set(re.findall(r"[^\W\d_]+", text.upper())):
         raise Rejection(
@@ -230,8 +240,7 @@ async def verify_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext
 
 
 async def read_end_date_on_file(page: Page, ctx: FlowContext) -> dt.date | None:
-    field = await detail.one(page, "end_date", timeout_ms=ctx.timeouts.element_ms)
-    value = (await field.input_value()).strip()
+    value = (await detail.evaluate(page, "end_date", "e => e.value", timeout_ms=ctx.timeouts.element_ms)).strip()
     if not value:
         return None
     try:
@@ -242,18 +251,16 @@ async def read_end_date_on_file(page: Page, ctx: FlowContext) -> dt.date | None:
 
 async def enter_end_date(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
     """Step 8: the servicing provider's end date with the group, as MM/DD/YYYY."""
-    field = await detail.one(page, "end_date", timeout_ms=ctx.timeouts.element_ms)
-    await field.fill(us_date(record.end_date))
+    await detail.fill(page, "end_date", us_date(record.end_date), timeout_ms=ctx.timeouts.element_ms)
 
 
 async def save_item(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
     """Step 9: Update saves and returns to the List of Servicing Providers; the portal's
     date rules (not before the effective date, not before today) refuse here."""
     async def update() -> None:
-        field = await detail.one(page, "end_date", timeout_ms=ctx.timeouts.element_ms)
-        if not (await field.input_value()).strip():  # Back may bring the panel back empty
-            await field.fill(us_date(record.end_date))
-        await (await detail.one(page, "update", timeout_ms=ctx.timeouts.element_ms)).click()
+        if not await read_end_date_on_file(page, ctx):  # Back may bring the panel back empty
+            await enter_end_date(page, record, ctx)
+        await detail.click(page, "update", timeout_ms=ctx.timeouts.element_ms)
 
     async def back_on_the_list() -> None:
         await expect_gone(
@@ -267,7 +274,7 @@ async def save_item(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
 async def submit_changes(page: Page, ctx: FlowContext) -> None:
     """Step 10."""
     async def click() -> None:
-        await (await servicing.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)).click()
+        await servicing.click(page, "submit", timeout_ms=ctx.timeouts.element_ms)
 
     await act(page, click, _arrival(page, agreement, ctx), start=servicing.locator(page, "title"))
 
@@ -275,7 +282,7 @@ async def submit_changes(page: Page, ctx: FlowContext) -> None:
 async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
     """Step 11. The ledger learns of the Submit before the click; an answer other than the
     Processing panel or a refusal leaves the outcome unknown (AmbiguousSubmit)."""
-    await (await agreement.one(page, "certify", timeout_ms=ctx.timeouts.element_ms)).check()
+    await agreement.check(page, "certify", timeout_ms=ctx.timeouts.element_ms)
     button = await agreement.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)
     ctx.mark_submitting()
     try:
@@ -294,8 +301,7 @@ async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
 
 
 async def read_processing(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
-    panel = await region(processing.locator(page, "title"))
-    text = await read_text(panel)
+    panel, text = await read_panel(processing.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
     shot = await ctx.capture(panel)
     request = re.search(r"Request ID:?\s*([A-Za-z0-9-]+)", text)
     facts = {
@@ -310,7 +316,7 @@ async def read_processing(page: Page, record: UnlinkRecord, ctx: FlowContext) ->
 
 async def cancel_service(page: Page, ctx: FlowContext) -> None:
     """Cancel Service drops the changes held in the session (after a dry run's walk)."""
-    await (await servicing.one(page, "cancel_service", timeout_ms=ctx.timeouts.element_ms)).click()
+    await servicing.click(page, "cancel_service", timeout_ms=ctx.timeouts.element_ms)
     await settle(page, ctx.timeouts.navigation_ms)
 
 

@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from robots.errors import SelectorError
+from robots.errors import SelectorError, TransientError
 
 Scope = Page | Locator
+STRICT_VIOLATION = re.compile(r"strict mode violation: .* resolved to (\d+) elements")
 
 # QA only: `posc check-selectors` stands another selector in for a control it found drifted
 # (`{(panel name, key): spec}`), so that its walk through the flows' own steps reaches the
@@ -97,6 +99,36 @@ class Panel:
 
     async def shown(self, scope: Scope, key: str = "title") -> bool:
         return await self.locator(scope, key).count() > 0
+
+    # Actions on a control in one round trip: Playwright waits for the control and, its
+    # locators being strict, refuses one that matches several elements; both are told
+    # apart here and named for the panel and key.
+
+    async def fill(self, scope: Scope, key: str, value: str, *, timeout_ms: float) -> None:
+        await self._act(scope, key, "fill", value, timeout_ms=timeout_ms)
+
+    async def click(self, scope: Scope, key: str, *, timeout_ms: float) -> None:
+        await self._act(scope, key, "click", timeout_ms=timeout_ms)
+
+    async def check(self, scope: Scope, key: str, *, timeout_ms: float) -> None:
+        await self._act(scope, key, "check", timeout_ms=timeout_ms)
+
+    async def evaluate(self, scope: Scope, key: str, script: str, *, timeout_ms: float) -> Any:
+        return await self._act(scope, key, "evaluate", script, timeout_ms=timeout_ms)
+
+    async def _act(self, scope: Scope, key: str, verb: str, *args: Any, timeout_ms: float) -> Any:
+        target = self.locator(scope, key)
+        try:
+            return await getattr(target, verb)(*args, timeout=timeout_ms)
+        except PlaywrightTimeout:
+            found = await target.count()
+            if found == 1:
+                raise TransientError(f"panel '{self.name}': control '{key}' did not respond in time") from None
+            raise SelectorError(self.name, key, found=found) from None
+        except PlaywrightError as error:
+            if match := STRICT_VIOLATION.search(str(error)):
+                raise SelectorError(self.name, key, found=int(match.group(1))) from None
+            raise
 
 
 def build_locator(scope: Scope, spec: Mapping[str, Any]) -> Locator:

@@ -129,64 +129,57 @@ async def error_text(page: Page) -> str:
     return "; ".join(dict.fromkeys(line for line in lines if line)) or "the portal refused (no message)"
 
 
-READ_TEXT = """root => {
-    // The panel as a person reads it: visible text, plus the values shown in form fields
-    // (portals often show read-only facts in read-only inputs).
+# The panel a title heads: the nearest ancestor holding more than the title itself. It is
+# marked so that a locator can find it again (for a screenshot of that panel only), and read
+# as a person reads it: visible text plus the values shown in form fields (portals often show
+# read-only facts in read-only inputs). One round trip for all of it.
+PANEL_SCRIPT = """(title, wantText) => {
+    let node = title.parentElement;
+    while (node && node !== document.body && node.innerText.trim() === title.innerText.trim()) {
+        node = node.parentElement;
+    }
+    node = node || document.body;
+    if (!node.dataset.poscRegion) {
+        window.__poscRegions = (window.__poscRegions || 0) + 1;
+        node.dataset.poscRegion = String(window.__poscRegions);
+    }
+    if (!wantText) return [node.dataset.poscRegion, ''];
     const parts = [];
-    const walk = node => {
-        if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
-        if (node.nodeType !== Node.ELEMENT_NODE) return;
-        const style = getComputedStyle(node);
+    const walk = el => {
+        if (el.nodeType === Node.TEXT_NODE) { parts.push(el.textContent); return; }
+        if (el.nodeType !== Node.ELEMENT_NODE) return;
+        const style = getComputedStyle(el);
         if (style.display === 'none' || style.visibility === 'hidden') return;
-        const tag = node.tagName;
+        const tag = el.tagName;
         if (tag === 'SCRIPT' || tag === 'STYLE') return;
-        if (tag === 'INPUT' && !['hidden', 'submit', 'button', 'checkbox', 'radio'].includes(node.type)) {
-            parts.push(' ' + node.value + ' '); return;
+        if (tag === 'INPUT' && !['hidden', 'submit', 'button', 'checkbox', 'radio'].includes(el.type)) {
+            parts.push(' ' + el.value + ' '); return;
         }
-        if (tag === 'TEXTAREA') { parts.push(' ' + node.value + ' '); return; }
+        if (tag === 'TEXTAREA') { parts.push(' ' + el.value + ' '); return; }
         if (tag === 'SELECT') {
-            const chosen = node.selectedOptions[0]; parts.push(' ' + (chosen ? chosen.text : '') + ' '); return;
+            const chosen = el.selectedOptions[0]; parts.push(' ' + (chosen ? chosen.text : '') + ' '); return;
         }
-        for (const child of node.childNodes) walk(child);
+        for (const child of el.childNodes) walk(child);
         if (style.display !== 'inline') parts.push(' ');
     };
-    walk(root);
-    return parts.join('').replace(/\\s+/g, ' ').trim();
+    walk(node);
+    return [node.dataset.poscRegion, parts.join('').replace(/\\s+/g, ' ').trim()];
 }"""
 
 
-async def read_text(panel: Locator) -> str:
-    """A panel's text as a person reads it, field values included, on one line."""
-    return await panel.evaluate(READ_TEXT)
+async def read_panel(title: Locator, *, timeout_ms: float = 10_000) -> tuple[Locator, str]:
+    """The panel `title` heads (a locator, for a screenshot) and its text on one line."""
+    try:
+        marker, text = await title.evaluate(PANEL_SCRIPT, True, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise SelectorError("panel", "title", found=0) from None
+    return title.page.locator(f'[data-posc-region="{marker}"]'), text
 
 
-async def region(title: Locator) -> Locator:
-    """The panel a title heads: the nearest ancestor holding more than the title itself.
-    Used for the panel's text and for a screenshot of that panel only."""
-    handle = await title.element_handle()
-    if handle is None:
-        raise SelectorError("panel", "title", found=0)
-    container = await handle.evaluate_handle(
-        """title => {
-            let node = title.parentElement;
-            while (node && node !== document.body
-                   && node.innerText.trim() === title.innerText.trim()) {
-                node = node.parentElement;
-            }
-            return node || document.body;
-        }"""
-    )
-    element = container.as_element()
-    assert element is not None
-    marker = await element.evaluate(
-        """el => {
-            if (!el.dataset.poscRegion) {
-                window.__poscRegions = (window.__poscRegions || 0) + 1;
-                el.dataset.poscRegion = String(window.__poscRegions);
-            }
-            return el.dataset.poscRegion;
-        }"""
-    )
-    await handle.dispose()
-    await container.dispose()
+async def region(title: Locator, *, timeout_ms: float = 10_000) -> Locator:
+    """The panel `title` heads, for a screenshot of that panel only."""
+    try:
+        marker, _ = await title.evaluate(PANEL_SCRIPT, False, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise SelectorError("panel", "title", found=0) from None
     return title.page.locator(f'[data-posc-region="{marker}"]')

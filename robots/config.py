@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.context import Timeouts
+from robots.credentials import Credentials
 
 DEFAULT_RUNS_DIR = Path("posc-runs")
 
@@ -36,6 +37,8 @@ class RunConfig:
     # Asked (with the portal and record count) before a live run; None refuses live runs.
     confirm_live: Callable[[str], bool] | None = field(default=None, compare=False)
     browser_path: str | None = None
+    # Explicit credentials (the demo's, for the mock it started); None: the environment.
+    credentials: Credentials | None = field(default=None, repr=False)
     retry: Retry = field(default_factory=Retry)
     timeouts: Timeouts = field(default_factory=Timeouts)
     # System failures in a row (across workers) after which the run stops: the portal is down.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from robots import progress
 from robots.config import RunConfig
+from robots.credentials import MOCK_DEMO_PASSWORD, MOCK_DEMO_USER, Credentials
 from robots.portal_process import PortalProcess
 from robots.runner import run
 
@@ -33,7 +34,10 @@ def run_demo(out_dir: Path, *, workers: int = 2, headed: bool = False) -> int:
         print(f"Bundled mock POSC portal at {portal.url} (demo user; nothing leaves this machine)")
         for job in jobs:
             summary = run(
-                RunConfig(job_path=job, out_dir=out_dir / job.stem, portal=portal.url, workers=workers, headed=headed),
+                RunConfig(
+                    job_path=job, out_dir=out_dir / job.stem, portal=portal.url, workers=workers, headed=headed,
+                    credentials=Credentials(MOCK_DEMO_USER, MOCK_DEMO_PASSWORD),
+                ),
                 progress=progress.for_stream(sys.stdout),
             )
             totals = ", ".join(f"{s.replace('_', ' ')} {n}" for s, n in sorted(summary.totals.items()) if n)

@@ -4,6 +4,7 @@ its key, never a member's ID or name."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 from pathlib import Path
@@ -35,7 +36,8 @@ class Evidence:
         """Screenshots the panel (not the whole page); returns the path relative to the run."""
         relative = f"{SCREENSHOTS}/{self.stem(seq, key)}.png"
         png = await panel.screenshot(path=self.out_dir / relative, animations="disabled", scale="css")
-        self._write_thumbnail(png, self.out_dir / thumbnail_path(relative))
+        # Off the event loop: the other workers' browsers go on meanwhile.
+        await asyncio.to_thread(self._write_thumbnail, png, self.out_dir / thumbnail_path(relative))
         return relative
 
     @staticmethod

@@ -81,7 +81,7 @@ def _run_locked(config: RunConfig, job: Job, portal: str | None, out_dir: Path, 
         progress.start(job.title, len(job.records), len(todo))
         log.info("job %s: %d records, %d to work, %d workers", job.title, len(job.records), len(todo), config.workers)
         if todo:
-            credentials = resolve_credentials(bundled_mock=portal is None)
+            credentials = config.credentials or resolve_credentials(bundled_mock=portal is None)
             with _portal(portal) as url:
                 portal_shown = url
                 stopped = asyncio.run(_work(config, job, url, out_dir, ledger, todo, credentials, progress))

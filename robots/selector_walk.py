@@ -9,9 +9,11 @@ reached (its Submit is the one that files the request) and left with Cancel Serv
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Awaitable, Callable
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from flows import disenroll_one_care as disenroll
@@ -21,6 +23,7 @@ from flows.login import log_in
 from flows.panels import Panel
 from flows.transitions import settle, track
 from robots.credentials import Credentials
+from robots.errors import PoscError
 from robots.panel_check import Checker
 from robots.qa_data import CheckData
 
@@ -134,8 +137,11 @@ async def _unlink(checker: Checker, page: Page, ctx: FlowContext, data: CheckDat
             saved = False
             await checker.check("processing")
     finally:
-        if saved:  # never leave a saved change in the portal session
-            await unlink.cancel_service(page, ctx)
+        if saved:
+            # Drop the change saved in the portal session. Should that fail, the session
+            # ends with the check's browser context, and the change with it, never submitted.
+            with contextlib.suppress(PoscError, PlaywrightError):
+                await unlink.cancel_service(page, ctx)
 
 
 def _stepper(checker: Checker) -> Callable[..., Awaitable[bool]]:

@@ -31,6 +31,8 @@ class SessionLifetime:
 
     def renew_before(self, age_s: float) -> bool:
         """True when a session of this age would likely expire during the next record."""
-        if self.shortest_expiry_s is None or self.typical_record_s is None:
+        if self.shortest_expiry_s is None:
             return False
-        return age_s + self.SAFETY * self.typical_record_s >= self.shortest_expiry_s
+        # Before any record has finished, assume one takes a third of a session's life.
+        typical = self.typical_record_s if self.typical_record_s is not None else self.shortest_expiry_s / 3
+        return age_s + self.SAFETY * typical >= self.shortest_expiry_s

@@ -25,7 +25,7 @@ def run_under_faults(portal_factory, tmp_path, *, members: int, unlinks: int, se
     unlink = write_job(tmp_path, "group_unlink", fb.GROUP, fb.unlink_records(unlinks, END_DATE))
 
     for job, out in ((disenroll, tmp_path / "disenroll"), (unlink, tmp_path / "unlink")):
-        run_job(job, portal.url, out, workers=4, timeouts=TIMEOUTS, retry=RETRY, breaker_threshold=40)
+        run_job(job, portal.url, out, workers=2, timeouts=TIMEOUTS, retry=RETRY, breaker_threshold=40)
 
     transactions = portal.transactions()
     assert_exactly_once(results(tmp_path / "disenroll"), [t for t in transactions if t["kind"] == "disenrollment"])
