@@ -250,7 +250,10 @@ def _tiny_jpeg() -> bytes:
 
 def _write_job(folder: Path, name: str, records: list[dict]) -> Path:
     path = folder / f"{name}.yaml"
-    lines = [f"job: disenroll_one_care\nname: {name}\nprovider_id: \"{PLAN}\"\ndefaults: {{reason: Member request}}\nrecords:"]
+    lines = [
+        f"job: disenroll_one_care\nname: {name}\nprovider_id: \"{PLAN}\"\n"
+        "defaults: {reason: Member request}\nrecords:"
+    ]
     lines += [f"  - {json.dumps(r)}" for r in records]
     path.write_text("\n".join(lines) + "\n")
     return path

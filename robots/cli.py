@@ -58,12 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("job", type=Path, metavar="JOB.yaml")
     run.add_argument("--portal", help="portal address; absent (and no `portal:` in the job): the bundled mock")
     run.add_argument("--workers", type=_positive, default=2, help="browser contexts at once (default 2)")
-    run.add_argument("--out", type=Path, help="output folder; the same folder again resumes (default: posc-runs/<job name>)")
+    run.add_argument(
+        "--out", type=Path, help="output folder; the same folder again resumes (default: posc-runs/<job name>)"
+    )
     run.add_argument("--dry-run", action="store_true", help="walk to the last panel before Submit and stop there")
     run.add_argument("--headed", action="store_true", help="show the browser")
     run.add_argument("--slow-mo", type=int, default=0, metavar="MS", help="slow each browser action down by MS")
     run.add_argument("--live", action="store_true", help="allow a portal that is not on loopback (asks first)")
-    run.add_argument("--browser-path", help="the Chromium to drive (default: POSC_CHROMIUM, Playwright's, the system's)")
+    run.add_argument(
+        "--browser-path", help="the Chromium to drive (default: POSC_CHROMIUM, Playwright's, the system's)"
+    )
     run.set_defaults(handler=_run)
 
     validate = commands.add_parser("validate", help="check job files without a browser")

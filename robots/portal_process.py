@@ -40,7 +40,8 @@ class PortalProcess:
         self.start_timeout_s = start_timeout_s
         self.url: str | None = None
         self._process: subprocess.Popen[str] | None = None
-        self._stderr = tempfile.TemporaryFile(mode="w+")
+        # Kept open for the life of the process (its stderr), read when it fails to start.
+        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
 
     def command(self) -> list[str]:
         argv = [sys.executable, "-m", "mock_portal", "--host", self.host, "--port", str(self.port)]

@@ -82,7 +82,8 @@ class PlainProgress(_Counting):
     def start(self, title: str, total: int, remaining: int) -> None:
         super().start(title, total, remaining)
         done_before = total - remaining
-        self._print(f"{title}: {total} records, {remaining} to work" + (f" ({done_before} finished before)" if done_before else ""))
+        before = f" ({done_before} finished before)" if done_before else ""
+        self._print(f"{title}: {total} records, {remaining} to work{before}")
 
     def settled(self, label: str, state: RecordState, message: str) -> None:
         self._count(state)

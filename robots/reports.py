@@ -101,7 +101,8 @@ def _write(path: Path, text: str) -> None:
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
     field_names = sorted({name for row in rows for name in row["fields"]})
-    lines: list[list[Any]] = [["key", "index", "status", "message", "attempts", "screenshot", "confirmation", *field_names]]
+    header = ["key", "index", "status", "message", "attempts", "screenshot", "confirmation", *field_names]
+    lines: list[list[Any]] = [header]
     for row in rows:
         lines.append([
             row["key"], row["index"], row["status"], row["message"] or "", row["attempts"],
@@ -128,7 +129,8 @@ def _junit(info: RunInfo, rows: list[dict[str, Any]]) -> str:
         timestamp=info.started,
     )
     for row in rows:
-        case = ElementTree.SubElement(suite, "testcase", classname=info.kind, name=f"record {row['index']}: {row['key']}")
+        name = f"record {row['index']}: {row['key']}"
+        case = ElementTree.SubElement(suite, "testcase", classname=info.kind, name=name)
         message = row["message"] or ""
         if row["status"] == "rejected":
             ElementTree.SubElement(case, "failure", type="rejected", message=message)
@@ -150,7 +152,8 @@ h1{font-size:20px;margin:0 0 4px}.meta{color:#555;margin-bottom:16px}
 .totals{display:flex;gap:8px;flex-wrap:wrap;margin-bottom:12px}
 .totals button{border:1px solid #ccc;background:#f7f7f7;border-radius:6px;padding:6px 10px;cursor:pointer}
 .totals button.on{background:#234;color:#fff}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e4e4e4;padding:6px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid #e4e4e4;padding:6px;text-align:left;vertical-align:top}
 th{background:#fafafa;position:sticky;top:0}
 .s{font-weight:600;border-radius:4px;padding:1px 6px;white-space:nowrap}
 .s-done{background:#e3f5e6;color:#14632a}.s-already_done{background:#e6eef9;color:#1d4f91}

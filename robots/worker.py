@@ -125,7 +125,8 @@ class Session:
 
     async def ready(self, *, fresh: bool) -> Page:
         timeouts = self.crew.config.timeouts
-        if self.discarded or self.page is None or self.page.is_closed() or self.served >= self.crew.config.recycle_every:
+        worn_out = self.served >= self.crew.config.recycle_every
+        if self.discarded or worn_out or self.page is None or self.page.is_closed():
             await self.drop()
             self.context = await self.crew.host.new_context()
             self.context.set_default_timeout(timeouts.element_ms)

@@ -65,7 +65,8 @@ def settled_count(out_dir: Path) -> int:
         return 0
     try:
         with sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=5) as db:
-            (count,) = db.execute("SELECT COUNT(*) FROM records WHERE state IN ('done', 'already_done', 'rejected')").fetchone()
+            query = "SELECT COUNT(*) FROM records WHERE state IN ('done', 'already_done', 'rejected')"
+            (count,) = db.execute(query).fetchone()
             return count
     except sqlite3.OperationalError:  # the schema is not written yet
         return 0

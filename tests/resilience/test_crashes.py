@@ -126,7 +126,9 @@ def test_portal_stopped_mid_run_stops_the_run_cleanly_and_a_resume_completes_onc
     db = tmp_path / "portal.sqlite"
     portal = portal_factory(members=8, practitioners=1, db=db)
     port = portal.port
-    job = write_job(tmp_path, "disenroll_one_care", fb.PLAN, fb.disenroll_records(8), defaults={"reason": "Member request"})
+    job = write_job(
+        tmp_path, "disenroll_one_care", fb.PLAN, fb.disenroll_records(8), defaults={"reason": "Member request"}
+    )
     out = tmp_path / "out"
     stopper = threading.Thread(target=lambda: (
         wait_until(lambda: settled_count(out) >= 2, timeout=120, what="two records settled"), portal.stop()

@@ -10,7 +10,9 @@ import yaml
 from flows.panels import Panel, loose, selectors_dir
 
 
-@pytest.mark.parametrize("name", ["Member ID", "* Member ID", "Member ID:", "member id", "Member  ID *", "Member ID (required)"])
+@pytest.mark.parametrize(
+    "name", ["Member ID", "* Member ID", "Member ID:", "member id", "Member  ID *", "Member ID (required)"]
+)
 def test_a_label_matches_with_asterisks_colons_and_case_aside(name):
     assert loose("Member ID").search(name)
 
