@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: setup chromium demo test soak lint bench
+.PHONY: setup chromium demo test soak lint bench baselines
 
 setup: $(STAMP) chromium
 
@@ -29,6 +29,9 @@ test: setup lint
 
 soak: setup
 	$(VENV)/bin/pytest -m soak $(PYTEST_ARGS)
+
+baselines: setup
+	$(VENV)/bin/pytest tests/portal -m visual --update-baselines
 
 bench: setup
 	$(PY) benchmarks/throughput.py

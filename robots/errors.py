@@ -99,6 +99,7 @@ class SelectorError(PoscError):
         self.panel = panel
         self.key = key
         self.found = found
+        self.detail = detail
         what = "not found" if found == 0 else f"ambiguous: {found} elements match"
         extra = f" ({detail})" if detail else ""
         super().__init__(f"panel '{panel}': control '{key}' {what}{extra}")

@@ -164,7 +164,7 @@ class Checker:
         if result.status == PENDING:
             result.status = VISITED
         control = result.record(ControlResult(error.key, control_status(error.found, optional=False), error.found,
-                                              detail=_detail(error)))
+                                              detail=error.detail))
         spec = self._spec(error.panel, error.key)
         if control.status == MISSING and spec is not None and "shown:" not in control.detail:
             control.detail = "; ".join(part for part in (control.detail, await self._shown_instead(spec)) if part)
@@ -246,12 +246,6 @@ def _selector_error(error: PoscError) -> SelectorError | None:
     if isinstance(error, AmbiguousSubmit) and isinstance(error.__cause__, SelectorError):
         return error.__cause__
     return None
-
-
-def _detail(error: SelectorError) -> str:
-    """The parenthesis of a SelectorError's message (the error keeps no `detail` of its own)."""
-    found = re.search(r"\((.*)\)$", str(error))
-    return found.group(1) if found else ""
 
 
 def _first_line(error: Exception) -> str:

@@ -5,7 +5,11 @@
 
 Against another instance the credentials come from POSC_USER / POSC_PASSWORD and the records
 from POSC_PORTAL_DATA (a copy of portal-data.yaml); tests marked `mock_only` (they read the
-mock's inspection endpoint or need its reset) are skipped there.
+mock's inspection endpoint or need its reset) are skipped there, and so are the `visual` ones
+(their baselines are the bundled mock's). POSC_QA_TIMEOUT_MS (default 5000) is how long a
+check waits for the portal before it fails.
+
+    pytest tests/portal -m visual --update-baselines   # accept the current look as the baseline
 """
 
 from __future__ import annotations
@@ -15,24 +19,36 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.portal import walk
 
 DATA = Path(__file__).with_name("portal-data.yaml")
+TIMEOUT_MS = float(os.environ.get("POSC_QA_TIMEOUT_MS", "5000"))
 
 
-def _given_url(config: pytest.Config) -> str | None:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-baselines", action="store_true", default=False,
+                     help="visual tests: store the current screenshots as the new baselines")
+
+
+def given_url(config: pytest.Config) -> str | None:
+    """The portal named on the command line (`--base-url`), or None for the bundled mock."""
     return config.getoption("--base-url", default=None) or config.getini("base_url") or None
 
 
 @pytest.fixture(scope="session")
 def base_url(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> str:
     """The portal under test: `--base-url`, else the bundled mock started for the session."""
-    given = _given_url(pytestconfig)
+    given = given_url(pytestconfig)
     if given:
         return given.rstrip("/")
     return request.getfixturevalue("mock_portal_process").url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def qa_timeouts() -> None:
+    expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +60,7 @@ def portal_data() -> dict:
 def fresh_portal(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> None:
     """The bundled mock starts each test from its fixture; another portal cannot be reset, so
     the tests that need that (or the inspection endpoint) are skipped against it."""
-    if _given_url(pytestconfig):
+    if given_url(pytestconfig):
         if request.node.get_closest_marker("mock_only"):
             pytest.skip("needs the bundled mock (its inspection endpoint or its reset)")
         return
@@ -60,6 +76,6 @@ def mock(request: pytest.FixtureRequest):
 @pytest.fixture
 def signed_in(page: Page, base_url: str, credentials: tuple[str, str]) -> Page:
     """A browser page on the POSC home page, logged in."""
-    page.set_default_timeout(5_000)
+    page.set_default_timeout(TIMEOUT_MS)
     walk.log_in(page, base_url, *credentials)
     return page

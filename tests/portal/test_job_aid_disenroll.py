@@ -36,6 +36,17 @@ def member_search(signed_in: Page) -> Page:
     return signed_in
 
 
+def test_login_panel_title_fields_and_button(page, base_url):
+    page.goto(f"{base_url}/")
+
+    expect(page.get_by_role("heading", name=walk.TITLE, level=1)).to_be_visible()
+    login = panel(page, "Provider Login")
+    expect(login).to_be_visible()
+    expect(login.get_by_label("User ID", exact=True)).to_be_editable()
+    expect(login.get_by_label("Password", exact=True)).to_have_attribute("type", "password")
+    expect(login.get_by_role("button", name="Log In", exact=True)).to_be_visible()
+
+
 def test_log_in_leads_to_the_posc_home_page(signed_in, credentials):
     expect(signed_in.get_by_role("heading", name=walk.TITLE, level=1)).to_be_visible()
     expect(signed_in.get_by_text(f"Welcome {credentials[0]}", exact=True)).to_be_visible()
@@ -85,9 +96,8 @@ def test_steps_5_to_8_member_search_fields_and_required_marks(member_search):
     search = panel(member_search, "Member Search")
     expect(search.get_by_text(walk.REQUIRED_NOTE)).to_be_visible()
     for label in ("Provider ID", "Member ID", "Last Name", "First Name"):
-        expect(search.get_by_label(label, exact=True)).to_be_editable()
-        expect(search.get_by_role("textbox", name=label, exact=True)).to_have_attribute(
-            "aria-required", "true")
+        expect(search.get_by_label(label, exact=True), label).to_be_editable()
+        walk.expect_required(search, label)
     expect(search.get_by_role("button", name="Search", exact=True)).to_be_visible()
 
     search.get_by_role("button", name="Search", exact=True).click()  # step 8, nothing typed
@@ -129,10 +139,22 @@ def test_step_8_a_current_member_opens_the_disenrollment_panel(member_search, da
         re.compile(re.escape(data["plan_provider_id"])))
     expect(disenrollment.get_by_label("Enrollment Start Date", exact=True)).to_have_value(
         re.compile(r"^\d{2}/\d{2}/\d{4}$"))
+    expect(disenrollment.get_by_text(walk.REQUIRED_NOTE)).to_be_visible()
     reason = disenrollment.get_by_label("Disenrollment Reason", exact=True)
-    expect(reason.locator("option").first).to_have_text("-- Select --")
+    walk.expect_required(disenrollment, "Disenrollment Reason")
+    expect(reason.get_by_role("option").first).to_have_text("-- Select --")
     expect(disenrollment.get_by_role("button", name="Submit", exact=True)).to_be_visible()
     expect(disenrollment.get_by_role("button", name="Cancel", exact=True)).to_be_visible()
+
+
+def test_step_9_the_reasons_the_jobs_name_are_offered(member_search, data):
+    walk.search_member(member_search, data["member"])
+    reason = member_search.get_by_label("Disenrollment Reason")
+
+    offered = [" ".join(text.split()) for text in reason.get_by_role("option").all_inner_texts()]
+
+    missing = [wanted for wanted in data["reasons"] if wanted not in offered]
+    assert not missing, f"the Disenrollment Reason list does not offer {missing}; it offers {offered}"
 
 
 def test_step_9_the_reason_is_required(member_search, data):

@@ -83,9 +83,12 @@ def test_step_4_ltss_dental_and_orp_providers_are_refused(signed_in, data):
 
 
 def test_step_5_steps_panel_where_only_group_practice_info_works(signed_in, data):
-    walk.open_list_of_providers(signed_in).get_by_role(
-        "link", name=data["provider"]["name"], exact=True).click()
+    provider = data["provider"]
+    walk.open_list_of_providers(signed_in).get_by_role("link", name=provider["name"], exact=True).click()
     steps = panel(signed_in, "Steps")
+
+    expect(signed_in.get_by_text(f"{provider['name']}, Provider ID {provider['provider_id']}",
+                                 exact=True)).to_be_visible()
 
     expect(steps.get_by_role("link")).to_have_text([
         "Provider Information", "Contact Information", "Service Locations", "Group Practice Info",
@@ -162,6 +165,8 @@ def test_step_8_service_provider_detail_and_date_detail(date_detail, data):
     expect(detail.get_by_label("Provider Type", exact=True)).not_to_have_value("")
     expect(detail.get_by_label("Address", exact=True)).not_to_have_value("")
     dates = panel(date_detail, "Date Detail")
+    expect(dates.get_by_text(walk.REQUIRED_NOTE)).to_be_visible()
+    walk.expect_required(dates, "End Date")
     expect(dates.get_by_label("Effective Date", exact=True)).to_have_value(
         practitioner["effective_date"])
     expect(dates.get_by_label("Effective Date", exact=True)).not_to_be_editable()
@@ -253,7 +258,7 @@ def test_step_11_submit_files_the_request(date_detail, data, mock):
     click(agreement, "Submit")  # step 11
 
     processing = panel(date_detail, "Processing")
-    expect(processing).to_contain_text("Your update request has been submitted.")
+    expect(processing.get_by_role("status")).to_have_text("Your update request has been submitted.")
     expect(processing).to_contain_text(re.compile(r"Request ID: \d+"))
     expect(processing).to_contain_text(
         "All provider file update requests will be processed within 10 business days.")

@@ -1,5 +1,10 @@
 """What a person does on the portal, as a QA engineer would script it against any instance:
-everything found by role, label or visible text, never by id, class or position."""
+everything found by role, label or visible text, never by id, class or position.
+
+The walk finds the fields it fills by their label's words (`Last Name` also finds a field a
+release relabelled `Member Last Name`); the exact labels, titles and texts are asserted by the
+test of each panel. So one drift fails the test of its panel, not every test that walks past it.
+"""
 
 from __future__ import annotations
 
@@ -51,9 +56,9 @@ def open_member_search(page: Page) -> Locator:
 
 def search_member(page: Page, member: dict) -> None:
     """Job aid steps 5-8."""
-    page.get_by_label("Member ID", exact=True).fill(member["member_id"])
-    page.get_by_label("Last Name", exact=True).fill(member["last_name"])
-    page.get_by_label("First Name", exact=True).fill(member["first_name"])
+    page.get_by_label("Member ID").fill(member["member_id"])
+    page.get_by_label("Last Name").fill(member["last_name"])
+    page.get_by_label("First Name").fill(member["first_name"])
     page.get_by_role("button", name="Search", exact=True).click()
 
 
@@ -98,6 +103,33 @@ def open_date_detail(page: Page, data: dict) -> None:
     open_group_practice_info(page, data["provider"]["name"])
     open_location(page, data["location"])
     choose_practitioner(page, data["practitioner"]["name"], data["pages"])
+
+
+# The colour of the asterisk that marks a required field's label: drawn by CSS (::before or
+# ::after), or a "*" in the label's text or in an element of its own.
+_ASTERISK_COLOUR = """field => {
+    const label = field.labels && field.labels[0];
+    if (!label) return null;
+    for (const pseudo of ['::before', '::after']) {
+        const style = getComputedStyle(label, pseudo);
+        if (style.content && style.content.includes('*')) return style.color;
+    }
+    for (const part of label.querySelectorAll('*')) {
+        if (part.textContent.trim() === '*') return getComputedStyle(part).color;
+    }
+    return label.textContent.includes('*') ? getComputedStyle(label).color : null;
+}"""
+
+
+def expect_required(scope: Page | Locator, label: str) -> None:
+    """"Fields marked with a red asterisk (*) are required.": the label carries a red asterisk
+    and the field says it is required to assistive technology."""
+    field = scope.get_by_label(label, exact=True)
+    expect(field, f"the field labelled {label!r}").to_have_attribute("aria-required", "true")
+    colour = field.evaluate(_ASTERISK_COLOUR)
+    assert colour, f"the label {label!r} carries no asterisk"
+    red, green, blue = (int(n) for n in re.findall(r"\d+", colour)[:3])
+    assert red >= 150 and green <= 100 and blue <= 100, f"the asterisk of {label!r} is not red: {colour}"
 
 
 def alert_lines(page: Page) -> list[str]:
