@@ -12,7 +12,7 @@ from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.panels import Panel, loose
-from flows.transitions import STEP_RETRIES, expect_panel, settle
+from flows.transitions import STEP_RETRIES, expect_panel, server_failed, settle
 from robots.errors import SelectorError, ServerError, SessionExpired
 
 MENU = "menu"
@@ -28,7 +28,7 @@ async def open_menu_path(
     """Clicks the menu path `path_key` (selectors/menu.yaml) until `arrive` shows."""
     for attempt in range(STEP_RETRIES + 1):
         try:
-            if attempt:
+            if attempt or server_failed(page):  # no menu on an error page: start from home
                 await _go_home(page, portal_url, timeout_ms)
             await _walk(page, Panel.load(MENU).data["paths"][path_key], timeout_ms)
             await expect_panel(page, arrive, panel=panel, timeout_ms=timeout_ms)

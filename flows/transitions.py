@@ -9,7 +9,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator, Page, Response
+from playwright.async_api import Locator, Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.panels import Panel
@@ -22,15 +22,25 @@ STEP_RETRIES = 4
 _last_status: weakref.WeakKeyDictionary[Page, int] = weakref.WeakKeyDictionary()
 
 
+# What a page that never got an answer counts as (connection refused or reset).
+NO_ANSWER = 599
+
+
 def track(page: Page) -> None:
-    """Remember the HTTP status of each document the page loads (a 500 page has no panel)."""
+    """Remember the HTTP status of each document the page loads: a 500 page, or the
+    browser's own error page for a connection refused, has no panel to wait for."""
 
     def on_response(response: Response) -> None:
         request = response.request
         if request.is_navigation_request() and response.frame == page.main_frame:
             _last_status[page] = response.status
 
+    def on_request_failed(request: Request) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            _last_status[page] = NO_ANSWER
+
     page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
 
 
 def server_failed(page: Page) -> int | None:
@@ -77,28 +87,32 @@ async def act(
     retries: int = STEP_RETRIES,
 ) -> None:
     """Does `action` (a click that changes nothing on the server: a link, Search, Update)
-    and waits with `arrive`. When the portal fails to answer, goes Back and, if the panel the
-    action started from is there again, does it again. Anything else is raised."""
+    and waits with `arrive`. When the portal fails, does what a person would: Reload an error
+    page (the browser sends the same request again, a form's POST included), or, when no
+    answer came at all, the same click again from the same panel."""
+    await action()
     for attempt in range(retries + 1):
-        await action()
         try:
             await arrive()
             return
         except ServerError:
-            if attempt == retries or not await _went_back(page, start):
+            if attempt == retries:
                 raise
+        await _once_more(page, action, start)
 
 
-async def _went_back(page: Page, start: Locator) -> bool:
-    try:
-        response = await page.go_back(wait_until="domcontentloaded")
-    except PlaywrightError:
-        return False
-    # From the back-forward cache there is no response, and the page is the one we left.
-    _last_status[page] = response.status if response is not None else 200
+async def _once_more(page: Page, action: Callable[[], Awaitable[None]], start: Locator) -> None:
     if server_failed(page):
-        return False
-    return await start.count() > 0
+        try:
+            response = await page.reload(wait_until="domcontentloaded")
+        except PlaywrightError:
+            raise ServerError("the portal did not answer the page again") from None
+        _last_status[page] = response.status if response is not None else 200
+        return
+    if await start.count():
+        await action()
+        return
+    raise ServerError("the portal did not answer, and the panel to try again from is gone")
 
 
 async def expect_gone(page: Page, control: Locator, *, panel: str, timeout_ms: float) -> None:
