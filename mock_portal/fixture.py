@@ -200,7 +200,8 @@ def _provider(entry: Any, where: str) -> Provider:
             raise FixtureError(f"{where}.locations: only a group_practice has locations")
         locations = tuple(_location(item, f"{where}.locations[{i}]")
                           for i, item in enumerate(_list(fields, "locations", where)))
-        _unique([loc.dba_name for loc in locations], f"{where}.locations", "dba_name")
+        # No uniqueness on dba_name: two service locations may share a DBA name (at two
+        # addresses), and a robot must tell them apart or refuse, never pick one.
     return Provider(provider_id, _text(fields.get("name"), f"{where}.name"), kind,
                     _address(fields, where), locations)
 

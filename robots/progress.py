@@ -104,9 +104,10 @@ class TerminalProgress(_Counting):
     """A bar redrawn in place: done, already done, rejected, failed, rate and ETA. Rejections
     and failures are printed above it as they happen."""
 
-    def __init__(self, stream: TextIO = sys.stdout) -> None:
+    def __init__(self, stream: TextIO = sys.stdout, *, columns: int | None = None) -> None:
         super().__init__()
         self.stream = stream
+        self.columns = columns
 
     def start(self, title: str, total: int, remaining: int) -> None:
         super().start(title, total, remaining)
@@ -131,15 +132,12 @@ class TerminalProgress(_Counting):
         self.stream.write("\r\033[K" + text + "\n")
 
     def _draw(self) -> None:
-        columns = shutil.get_terminal_size((100, 20)).columns
+        columns = self.columns or shutil.get_terminal_size((100, 20)).columns
         share = self.settled_count / self.remaining if self.remaining else 1.0
         width = 24
         bar = "█" * int(share * width) + "░" * (width - int(share * width))
         counts = " ".join(f"{s.value} {self.counts[s]}" for s in SHOWN if self.counts[s] or s in SUMMARY_ALWAYS)
-        text = (
-            f"{bar} {self.settled_count}/{self.remaining}  {counts}  "
-            f"{self.rate_per_minute():.1f}/min  ETA {self.eta()}"
-        )
+        text = f"{bar} {self.settled_count}/{self.remaining}  {self.rate_per_minute():.1f}/min  ETA {self.eta()}  {counts}"
         self.stream.write("\r\033[K" + text[: columns - 1])
         self.stream.flush()
 

@@ -211,3 +211,15 @@ def test_the_members_fast_lane_reads_what_yaml_reads(tmp_path):
     path.write_text(other)
     with pytest.raises(fixture.FixtureError, match=r"members\[1\]: unknown field 'x'"):
         fixture.load(path)
+
+
+def test_two_service_locations_may_share_a_dba_name(tmp_path):
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    group = data["providers"][1]
+    twin = {**group["locations"][0], "address": "9 ELM STREET"}
+    twin["servicing_providers"] = [dict(twin["servicing_providers"][0], provider_id="120000002A", npi="1245319599")]
+    group["locations"].append(twin)
+
+    loaded = fixture.load(write(tmp_path, data))
+
+    assert [loc.dba_name for loc in loaded.providers[1].locations] == ["CLINIC", "CLINIC"]

@@ -20,7 +20,7 @@ def test_plain_progress_prints_a_line_per_record():
 
 def test_terminal_progress_redraws_a_bar_with_counts_rate_and_eta():
     out = io.StringIO()
-    progress = TerminalProgress(out)
+    progress = TerminalProgress(out, columns=200)
     progress.start("November", total=4, remaining=4)
     progress.settled("member ••••••••0001", RecordState.DONE, "validated")
 
