@@ -137,7 +137,8 @@ class TerminalProgress(_Counting):
         width = 24
         bar = "█" * int(share * width) + "░" * (width - int(share * width))
         counts = " ".join(f"{s.value} {self.counts[s]}" for s in SHOWN if self.counts[s] or s in SUMMARY_ALWAYS)
-        text = f"{bar} {self.settled_count}/{self.remaining}  {self.rate_per_minute():.1f}/min  ETA {self.eta()}  {counts}"
+        pace = f"{self.rate_per_minute():.1f}/min  ETA {self.eta()}"
+        text = f"{bar} {self.settled_count}/{self.remaining}  {pace}  {counts}"
         self.stream.write("\r\033[K" + text[: columns - 1])
         self.stream.flush()
 
