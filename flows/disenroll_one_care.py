@@ -20,7 +20,7 @@ from flows.context import FlowContext, FlowResult
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_matches
-from flows.transitions import act, expect_panel, read_panel, region
+from flows.transitions import act, arrival, expect_panel, read_panel, region
 from robots.errors import (
     AmbiguousSubmit,
     PortalMismatch,
@@ -116,15 +116,9 @@ async def search_member(page: Page, record: DisenrollRecord, ctx: FlowContext) -
         await member_search.fill(page, "first_name", record.first_name, timeout_ms=timeout)
         await member_search.click(page, "search", timeout_ms=timeout)
 
-    async def disenrollment_shown() -> None:
-        # "If the member is currently a valid member of One Care, the Disenrollment panel will
-        # display"; otherwise the portal says why, and that is the record's rejection.
-        await expect_panel(
-            page, disenrollment.locator(page, "title"), panel=disenrollment.name,
-            timeout_ms=ctx.timeouts.navigation_ms,
-        )
-
-    await act(page, search, disenrollment_shown, start=member_search.locator(page, "title"))
+    # "If the member is currently a valid member of One Care, the Disenrollment panel will
+    # display"; otherwise the portal says why, and that is the record's rejection.
+    await act(page, search, arrival(page, disenrollment, ctx), start=member_search.locator(page, "title"))
 
 
 async def read_pending_notice(page: Page) -> str | None:

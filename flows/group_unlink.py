@@ -21,12 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Page
 
+from flows import servicing_list
 from flows.context import FlowContext, FlowResult
 from flows.menu import open_menu_path
 from flows.panels import Panel, loose
-from flows.transitions import act, expect_gone, expect_panel, read_panel, region, settle
+from flows.provider_ids import provider_id_pattern
+from flows.transitions import act, arrival, expect_gone, expect_panel, read_panel, region, settle
 from robots.errors import (
     Ambiguity,
     AmbiguousSubmit,
@@ -39,7 +41,6 @@ from robots.failpoints import failpoint
 from robots.fields import us_date
 from robots.records import UnlinkRecord
 
-MAX_PAGES = 200
 NPI_IN_TEXT = re.compile(r"(?<!\d)[12]\d{9}(?!\d)")
 
 providers = Panel.load("list_of_providers")
@@ -109,7 +110,7 @@ async def select_provider(page: Page, ctx: FlowContext) -> None:
     """Step 4: the group practice the job acts for. LTSS, dental and ORP providers are
     refused by the portal, and that refusal is the record's."""
     table = page.get_by_role("table").filter(has=providers.locator(page, "provider_id_header"))
-    pattern = _provider_id_pattern(ctx.provider_id)
+    pattern = provider_id_pattern(ctx.provider_id)
     rows = table.get_by_role("row").filter(has_text=pattern)
     count = await rows.count()
     if count != 1:
@@ -118,7 +119,7 @@ async def select_provider(page: Page, ctx: FlowContext) -> None:
             "the credentials are not granted the provider the job names"
         )
     await act(
-        page, rows.get_by_role("link").first.click, _arrival(page, steps, ctx),
+        page, rows.get_by_role("link").first.click, arrival(page, steps, ctx),
         start=providers.locator(page, "title"),
     )
 
@@ -128,7 +129,7 @@ async def open_group_practice_info(page: Page, ctx: FlowContext) -> None:
     async def click() -> None:
         await steps.click(page, "group_practice_info", timeout_ms=ctx.timeouts.element_ms)
 
-    await act(page, click, _arrival(page, locations, ctx), start=steps.locator(page, "title"))
+    await act(page, click, arrival(page, locations, ctx), start=steps.locator(page, "title"))
 
 
 async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
@@ -143,83 +144,15 @@ async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) ->
             f"{count} service locations are named {record.location!r}; refusing to guess which",
             panel=locations.name,
         )
-    await act(page, links.click, _arrival(page, servicing, ctx), start=locations.locator(page, "title"))
-
-
-def _servicing_table(page: Page) -> Locator:
-    return page.get_by_role("table").filter(
-        has=page.get_by_role("columnheader", name=loose("Provider Type"))
-    )
-
-
-def _practitioner_links(page: Page, record: UnlinkRecord) -> Locator:
-    return _servicing_table(page).get_by_role("link", name=loose(record.practitioner)).filter(visible=True)
+    await act(page, links.click, arrival(page, servicing, ctx), start=locations.locator(page, "title"))
 
 
 async def select_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
-    """Step 7: read every page of the list (10 a page: "1 2 3 ▶"), so that a name listed
-    twice is found out; then open the one row that matches."""
-    found_on: list[int] = []
-    page_number = 1
-    while True:
-        found_on += [page_number] * await _practitioner_links(page, record).count()
-        if len(found_on) > 1:
-            raise Ambiguity(
-                f"{record.practitioner!r} is listed {len(found_on)} times at {record.location!r}; "
-                "refusing to guess which",
-                panel=servicing.name,
-            )
-        if not await _next_page(page, ctx):
-            break
-        page_number += 1
-        if page_number > MAX_PAGES:
-            raise SelectorError(servicing.name, "next_page", found=1, detail="paging never ends")
-    if not found_on:
-        raise Rejection(
-            f"{record.practitioner!r} is not in the List of Servicing Providers at {record.location!r}",
-            panel=servicing.name,
-        )
-    if found_on[0] != page_number:
-        await _back_to_page(page, record, found_on[0], ctx)
-    await act(
-        page, _practitioner_links(page, record).click, _arrival(page, detail, ctx),
-        start=servicing.locator(page, "title"),
+    """Step 7: the one row of the List of Servicing Providers with the practitioner's name."""
+    link = await servicing_list.find_practitioner(
+        page, record.practitioner, record.location, ctx, reopen=lambda: select_location(page, record, ctx)
     )
-
-
-async def _next_page(page: Page, ctx: FlowContext) -> bool:
-    forward = servicing.locator(page, "next_page")
-    if not await forward.count() or not await forward.first.is_enabled():
-        return False
-    await _turn_page(page, forward.first, ctx)
-    return True
-
-
-async def _turn_page(page: Page, control: Locator, ctx: FlowContext) -> None:
-    """Clicks a paging control and waits until the list shows other rows."""
-    before = await _servicing_table(page).inner_text()
-
-    async def other_rows() -> None:
-        await settle(page, ctx.timeouts.navigation_ms)
-        try:
-            await expect(_servicing_table(page)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
-        except AssertionError:
-            raise TransientError("the List of Servicing Providers did not turn the page") from None
-
-    await act(page, control.click, other_rows, start=servicing.locator(page, "title"))
-
-
-async def _back_to_page(page: Page, record: UnlinkRecord, wanted: int, ctx: FlowContext) -> None:
-    numbered = (await region(servicing.locator(page, "title"))).get_by_role(
-        "link", name=re.compile(rf"^\s*{wanted}\s*$")
-    ).filter(visible=True)
-    if await numbered.count() == 1:
-        await _turn_page(page, numbered, ctx)
-        return
-    # No page links: open the location again (page 1) and step forward.
-    await select_location(page, record, ctx)
-    for _ in range(wanted - 1):
-        await _next_page(page, ctx)
+    await act(page, link.click, arrival(page, detail, ctx), start=servicing.locator(page, "title"))
 
 
 async def verify_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
@@ -266,7 +199,7 @@ async def save_item(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
         await expect_gone(
             page, detail.locator(page, "end_date"), panel="Date Detail", timeout_ms=ctx.timeouts.navigation_ms
         )
-        await _arrival(page, servicing, ctx)()
+        await arrival(page, servicing, ctx)()
 
     await act(page, update, back_on_the_list, start=detail.locator(page, "date_detail_title"))
 
@@ -276,7 +209,7 @@ async def submit_changes(page: Page, ctx: FlowContext) -> None:
     async def click() -> None:
         await servicing.click(page, "submit", timeout_ms=ctx.timeouts.element_ms)
 
-    await act(page, click, _arrival(page, agreement, ctx), start=servicing.locator(page, "title"))
+    await act(page, click, arrival(page, agreement, ctx), start=servicing.locator(page, "title"))
 
 
 async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
@@ -358,17 +291,3 @@ async def find_submitted_request(
         {"panel": "Inquire Profile Update Status", "row": text, "confirmed_by": "re-reading the portal"},
         shot,
     )
-
-
-def _arrival(page: Page, panel: Panel, ctx: FlowContext):
-    """Waits for `panel`'s title (or a refusal, the login panel, a server error)."""
-
-    async def arrived() -> None:
-        await expect_panel(page, panel.locator(page, "title"), panel=panel.name, timeout_ms=ctx.timeouts.navigation_ms)
-
-    return arrived
-
-
-def _provider_id_pattern(provider_id: str) -> re.Pattern[str]:
-    base, letter = provider_id[:9], provider_id[9:]
-    return re.compile(rf"(?<!\d){base}(?:\s?{letter})?(?![A-Z0-9])", re.IGNORECASE)

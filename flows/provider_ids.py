@@ -6,8 +6,17 @@ from __future__ import annotations
 import re
 
 
+def _any_location(provider_id: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\d){provider_id[:9]}(?:\s?([A-Z]))?(?![A-Z0-9])")
+
+
 def provider_matches(shown: str, provider_id: str) -> bool:
     """True when `shown` names `provider_id` (nine digits + location letter) and no other."""
+    found = _any_location(provider_id).findall(shown.upper())
+    return bool(found) and all(suffix in ("", provider_id[9:]) for suffix in found)
+
+
+def provider_id_pattern(provider_id: str) -> re.Pattern[str]:
+    """Text naming `provider_id`, with or without its location letter (for a table row)."""
     base, letter = provider_id[:9], provider_id[9:]
-    found = re.findall(rf"(?<!\d){base}(?:\s?([A-Z]))?(?![A-Z0-9])", shown.upper())
-    return bool(found) and all(suffix in ("", letter) for suffix in found)
+    return re.compile(rf"(?<!\d){base}(?:\s?{letter})?(?![A-Z0-9])", re.IGNORECASE)

@@ -12,6 +12,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from flows.context import FlowContext
 from flows.panels import Panel
 from robots.errors import Rejection, SelectorError, ServerError, SessionExpired, TransientError
 
@@ -76,6 +77,15 @@ async def expect_panel(page: Page, success: Locator, *, panel: str, timeout_ms: 
     if await login.count():
         raise SessionExpired(panel)
     raise Rejection(await error_text(page), panel=panel)
+
+
+def arrival(page: Page, panel: Panel, ctx: FlowContext) -> Callable[[], Awaitable[None]]:
+    """A wait for `panel`'s title (or a refusal, the login panel, a server error)."""
+
+    async def arrived() -> None:
+        await expect_panel(page, panel.locator(page, "title"), panel=panel.name, timeout_ms=ctx.timeouts.navigation_ms)
+
+    return arrived
 
 
 async def act(

@@ -29,10 +29,11 @@ from robots.evidence import Evidence
 from robots.jobfile import Job, load_job
 from robots.ledger import SqliteLedger
 from robots.portal_process import PortalProcess
+from robots.portal_session import Breaker
 from robots.progress import NullProgress, Progress
 from robots.run_log import log, logging_to
 from robots.work_queue import LocalQueue
-from robots.worker import Breaker, Crew, Worker
+from robots.worker import Crew, Worker
 
 SUCCESS = {"done", "already_done"}
 

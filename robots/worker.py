@@ -10,20 +10,15 @@ browser, a 5xx). An attempt after an unknown Submit reads the portal first (`ver
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import TimeoutError as PlaywrightTimeout
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exponential_jitter
 
 from flows import Flow
 from flows.context import FlowContext, FlowResult
-from flows.login import log_in
-from flows.transitions import track
 from robots.browser import BrowserHost
 from robots.config import RunConfig
 from robots.credentials import Credentials
@@ -40,6 +35,7 @@ from robots.evidence import Evidence
 from robots.failpoints import failpoint
 from robots.ledger import Ledger, Outcome, RecordState
 from robots.masking import scrub
+from robots.portal_session import Breaker, Session, to_transient
 from robots.progress import Progress
 from robots.records import Record
 from robots.run_log import log
@@ -48,22 +44,6 @@ from robots.work_queue import WorkQueue
 
 # A selector missing twice running is the portal having changed, not a slow page.
 SELECTOR_ATTEMPTS = 2
-
-
-class Breaker:
-    """Counts system failures in a row across all workers; any answer from the portal (a
-    done record, a refusal) resets it."""
-
-    def __init__(self, threshold: int) -> None:
-        self.threshold = threshold
-        self.in_a_row = 0
-
-    def failure(self) -> bool:
-        self.in_a_row += 1
-        return self.in_a_row >= self.threshold
-
-    def success(self) -> None:
-        self.in_a_row = 0
 
 
 @dataclass
@@ -97,87 +77,13 @@ class _Stopped(Exception):
     """The run is stopping: the record goes back to the ledger unsettled."""
 
 
-def to_transient(error: PlaywrightError) -> TransientError:
-    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    if isinstance(error, PlaywrightTimeout):
-        return TransientError(f"timed out: {first_line}")
-    if "closed" in first_line.lower() or "crash" in first_line.lower():
-        return BrowserCrashed(f"the browser went away: {first_line}")
-    return TransientError(first_line)
-
-
-class Session:
-    """The worker's browser context and page, logged in; renewed when it dies or has served
-    `recycle_every` records."""
-
-    def __init__(self, crew: Crew) -> None:
-        self.crew = crew
-        self.context: BrowserContext | None = None
-        self.page: Page | None = None
-        self.served = 0
-        self.tracing = False
-        self.logged_in_at = 0.0
-        self.discarded = False
-
-    @property
-    def age_s(self) -> float:
-        return time.monotonic() - self.logged_in_at
-
-    async def ready(self, *, fresh: bool) -> Page:
-        timeouts = self.crew.config.timeouts
-        worn_out = self.served >= self.crew.config.recycle_every
-        if self.discarded or worn_out or self.page is None or self.page.is_closed():
-            await self.drop()
-            self.context = await self.crew.host.new_context()
-            self.context.set_default_timeout(timeouts.element_ms)
-            self.page = await self.context.new_page()
-            track(self.page)
-            self.page.on("response", self._page_loaded)
-            fresh = True
-        elif self.crew.lifetime.renew_before(self.age_s):
-            # A new session now, rather than losing this one half-way through the record.
-            await self.context.clear_cookies()
-            fresh = True
-        if fresh and await log_in(
-            self.page, self.crew.portal_url, self.crew.credentials, timeout_ms=timeouts.navigation_ms
-        ):
-            self.logged_in_at = time.monotonic()
-        return self.page
-
-    def _page_loaded(self, response) -> None:
-        # Any page the portal serves fine proves it up: the breaker counts only failures
-        # with no good page in between.
-        if response.status < 500 and response.request.is_navigation_request():
-            self.crew.breaker.success()
-
-    async def start_trace(self) -> None:
-        if self.context is not None and not self.tracing:
-            await self.context.tracing.start(screenshots=True, snapshots=True)
-            self.tracing = True
-
-    async def stop_trace(self, path) -> None:
-        if self.tracing and self.context is not None:
-            self.tracing = False
-            with contextlib.suppress(PlaywrightError):
-                await self.context.tracing.stop(path=path)
-
-    def discard(self) -> None:
-        """The next attempt starts on a new context, hence a new portal session."""
-        self.discarded = True
-
-    async def drop(self) -> None:
-        context, self.context, self.page, self.served, self.tracing = self.context, None, None, 0, False
-        self.discarded = False
-        if context is not None:
-            with contextlib.suppress(PlaywrightError):
-                await context.close()
-
-
 class Worker:
     def __init__(self, number: int, crew: Crew) -> None:
         self.number = number
         self.crew = crew
-        self.session = Session(crew)
+        self.session = Session(
+            crew.host, crew.config, crew.portal_url, crew.credentials, breaker=crew.breaker, lifetime=crew.lifetime
+        )
 
     async def run(self) -> None:
         try:

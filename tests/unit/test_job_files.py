@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from robots.errors import JobFileError, JobFileErrors
-from robots.jobfile import MAX_ERRORS, load_job
+from robots.job_problems import MAX_ERRORS
+from robots.jobfile import load_job
 from robots.records import DisenrollRecord, UnlinkRecord
 
 OMIT = object()
