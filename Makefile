@@ -24,8 +24,9 @@ demo: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check robots flows mock_portal tests benchmarks
 
+# Two test processes: most tests wait on a browser or a portal, and the machine has two cores.
 test: setup lint
-	$(VENV)/bin/pytest -m "not soak" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not soak" -n 2 $(PYTEST_ARGS)
 
 soak: setup
 	$(VENV)/bin/pytest -m soak $(PYTEST_ARGS)

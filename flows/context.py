@@ -48,6 +48,15 @@ class FlowContext:
     timeouts: Timeouts = field(default_factory=Timeouts)
 
 
+async def capture_evidence(ctx: FlowContext, panel: Locator) -> str | None:
+    """The panel's screenshot, or None when it cannot be taken: evidence never changes how a
+    record ended (a Submit that landed is done, screenshot or not)."""
+    try:
+        return await ctx.capture(panel)
+    except Exception:
+        return None
+
+
 @dataclass(frozen=True)
 class FlowResult:
     status: Status

@@ -16,11 +16,11 @@ import re
 
 from playwright.async_api import Page
 
-from flows.context import FlowContext, FlowResult
+from flows.context import FlowContext, FlowResult, capture_evidence
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_matches
-from flows.transitions import act, arrival, expect_panel, read_panel, region
+from flows.transitions import act, arrival, capture_panel, expect_panel, read_panel
 from robots.errors import (
     AmbiguousSubmit,
     PortalMismatch,
@@ -32,7 +32,7 @@ from robots.failpoints import failpoint
 from robots.records import DisenrollRecord
 
 US_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
-VALIDATED = re.compile(r"validated\s+by\s+MMIS", re.IGNORECASE)
+VALIDATED = re.compile(r"\bvalidated\b.*\bMMIS\b|\bMMIS\b.*\bvalidated\b", re.IGNORECASE)
 
 member_search = Panel.load("member_search")
 disenrollment = Panel.load("disenrollment")
@@ -41,7 +41,20 @@ confirmation = Panel.load("disenrollment_confirmation")
 
 async def perform(page: Page, record: DisenrollRecord, ctx: FlowContext) -> FlowResult:
     await open_member_search(page, ctx)
-    await search_member(page, record, ctx)
+    try:
+        await search_member(page, record, ctx)
+    except Rejection as refusal:
+        if not ctx.verify_first:
+            raise
+        # The member was found and valid when we clicked Submit; refused now (no longer a
+        # current One Care member), the disenrollment landed. Never `rejected`: that would
+        # hide a submission that happened.
+        return FlowResult(
+            "done",
+            f"the Submit's answer was lost; the portal now refuses the member: {refusal.message}",
+            {"panel": member_search.name, "refusal": refusal.message, "confirmed_by": "re-reading the portal"},
+            await capture_panel(ctx, member_search.locator(page, "title")),
+        )
     pending = await read_pending_notice(page)
     if pending and ctx.verify_first:
         # Our earlier Submit lost its answer, yet the portal shows it landed: done, once.
@@ -168,22 +181,24 @@ async def submit(page: Page, ctx: FlowContext) -> None:
 async def read_confirmation(page: Page, ctx: FlowContext) -> FlowResult:
     """Step 11: verify that the disenrollment has been validated by MMIS."""
     panel, text = await read_panel(confirmation.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
-    shot = await ctx.capture(panel)
-    if not VALIDATED.search(text):
-        raise Rejection(
-            f"the Disenrollment Confirmation does not say it was validated by MMIS: {text}",
-            panel=confirmation.name,
-        )
+    shot = await capture_evidence(ctx, panel)
     dates = US_DATE.findall(text)
     facts = {
         "panel": confirmation.name,
-        "validated_by_mmis": True,
+        "validated_by_mmis": bool(VALIDATED.search(text)),
         "effective_date": dates[-1] if dates else None,
         "text": text,
     }
-    return FlowResult("done", "Disenrollment validated by MMIS" + (
-        f"; disenrolled as of {facts['effective_date']}" if facts["effective_date"] else ""
-    ), facts, shot)
+    # The submission happened either way: the record is done. What the panel failed to say
+    # is said loudly in the message, for the supervisor to check.
+    message = "Disenrollment validated by MMIS" if facts["validated_by_mmis"] else (
+        "Disenrollment Confirmation shown, but it does not say MMIS validated it: check the member"
+    )
+    if facts["effective_date"]:
+        message += f"; disenrolled as of {facts['effective_date']}"
+    if shot is None:
+        message += " (no screenshot could be taken)"
+    return FlowResult("done", message, facts, shot)
 
 
 async def start_another_member(page: Page, ctx: FlowContext) -> None:
@@ -195,5 +210,5 @@ async def start_another_member(page: Page, ctx: FlowContext) -> None:
         return
 
 
-async def _capture_disenrollment_panel(page: Page, ctx: FlowContext) -> str:
-    return await ctx.capture(await region(disenrollment.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms))
+async def _capture_disenrollment_panel(page: Page, ctx: FlowContext) -> str | None:
+    return await capture_panel(ctx, disenrollment.locator(page, "title"))

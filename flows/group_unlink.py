@@ -21,26 +21,38 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 
 from flows import servicing_list
-from flows.context import FlowContext, FlowResult
+from flows.context import FlowContext, FlowResult, capture_evidence
 from flows.menu import open_menu_path
 from flows.panels import Panel, loose
 from flows.provider_ids import provider_id_pattern
-from flows.transitions import act, arrival, expect_gone, expect_panel, read_panel, region, settle
+from flows.transitions import (
+    act,
+    arrival,
+    capture_panel,
+    error_shown,
+    expect_gone,
+    expect_panel,
+    read_panel,
+    region,
+    settle,
+)
 from robots.errors import (
     Ambiguity,
     AmbiguousSubmit,
     PortalMismatch,
     Rejection,
     SelectorError,
+    ServerError,
     TransientError,
 )
 from robots.failpoints import failpoint
 from robots.fields import us_date
 from robots.records import UnlinkRecord
 
+OPEN_ENDED_YEAR = 9999
 NPI_IN_TEXT = re.compile(r"(?<!\d)[12]\d{9}(?!\d)")
 
 providers = Panel.load("list_of_providers")
@@ -75,7 +87,7 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
         await save_item(page, record, ctx)
         await submit_changes(page, ctx)
         if ctx.dry_run:
-            shot = await ctx.capture(await region(agreement.locator(page, "title")))
+            shot = await capture_panel(ctx, agreement.locator(page, "title"))
             await cancel_service(page, ctx)
             return FlowResult("dry_run", "stopped at the Agreement, before Submit (dry run)", None, shot)
         await certify_and_submit(page, ctx)
@@ -109,9 +121,13 @@ async def open_update_profile(page: Page, ctx: FlowContext) -> None:
 async def select_provider(page: Page, ctx: FlowContext) -> None:
     """Step 4: the group practice the job acts for. LTSS, dental and ORP providers are
     refused by the portal, and that refusal is the record's."""
-    table = page.get_by_role("table").filter(has=providers.locator(page, "provider_id_header"))
-    pattern = provider_id_pattern(ctx.provider_id)
-    rows = table.get_by_role("row").filter(has_text=pattern)
+    listed = await region(providers.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
+    # A row with a cell naming the provider ID (cells, not the row's text: portals that put no
+    # space between cells would run "110000001A" into the city).
+    named = provider_id_pattern(ctx.provider_id)
+    rows = listed.get_by_role("row").filter(
+        has=page.get_by_role("cell", name=named).or_(page.get_by_role("rowheader", name=named))
+    )
     count = await rows.count()
     if count != 1:
         raise PortalMismatch(
@@ -134,8 +150,10 @@ async def open_group_practice_info(page: Page, ctx: FlowContext) -> None:
 
 async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
     """Steps 6-7: the DBA name, matched whole; a name listed twice is refused."""
-    table = page.get_by_role("table").filter(has=locations.locator(page, "dba_name_header"))
-    links = table.get_by_role("link", name=loose(record.location)).filter(visible=True)
+    # Within the List of Locations panel, whatever its markup (the job aid's second picture
+    # of it has no "DBA Name" header at all).
+    listed = await region(locations.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
+    links = listed.get_by_role("link", name=loose(record.location)).filter(visible=True)
     count = await links.count()
     if count == 0:
         raise Rejection(f"no service location named {record.location!r} in the List of Locations", panel=locations.name)
@@ -177,9 +195,11 @@ async def read_end_date_on_file(page: Page, ctx: FlowContext) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.datetime.strptime(value, "%m/%d/%Y").date()
+        on_file = dt.datetime.strptime(value, "%m/%d/%Y").date()
     except ValueError:
         raise Rejection(f"the End Date on file reads {value!r}, not a date", panel=detail.name) from None
+    # MMIS writes an open-ended link as 12/31/9999: no end date yet.
+    return None if on_file.year >= OPEN_ENDED_YEAR else on_file
 
 
 async def enter_end_date(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
@@ -196,9 +216,17 @@ async def save_item(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
         await detail.click(page, "update", timeout_ms=ctx.timeouts.element_ms)
 
     async def back_on_the_list() -> None:
-        await expect_gone(
-            page, detail.locator(page, "end_date"), panel="Date Detail", timeout_ms=ctx.timeouts.navigation_ms
-        )
+        try:
+            await expect_gone(
+                page, detail.locator(page, "end_date"), panel="Date Detail", timeout_ms=ctx.timeouts.navigation_ms
+            )
+        except ServerError:
+            raise
+        except TransientError:
+            # A portal may keep the detail panel open under the list. No refusal came and
+            # the list is there: saved. (Submit's answer would say otherwise.)
+            if await error_shown(page):
+                raise
         await arrival(page, servicing, ctx)()
 
     await act(page, update, back_on_the_list, start=detail.locator(page, "date_detail_title"))
@@ -222,7 +250,7 @@ async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
         await button.click(timeout=ctx.timeouts.submit_ms)
         failpoint("after-submit-click")
         await expect_panel(
-            page, processing.locator(page, "title"), panel=processing.name,
+            page, _processing_shown(page), panel=processing.name,
             timeout_ms=ctx.timeouts.submit_ms,
         )
     except Rejection:
@@ -233,9 +261,14 @@ async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
         raise AmbiguousSubmit(processing.name, type(error).__name__) from error
 
 
+def _processing_shown(page: Page) -> Locator:
+    """The Processing panel's title, or its "processed within 10 business days" sentence."""
+    return processing.locator(page, "title").or_(processing.locator(page, "processed_within"))
+
+
 async def read_processing(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
-    panel, text = await read_panel(processing.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
-    shot = await ctx.capture(panel)
+    panel, text = await read_panel(_processing_shown(page), timeout_ms=ctx.timeouts.element_ms)
+    shot = await capture_evidence(ctx, panel)
     request = re.search(r"Request ID:?\s*([A-Za-z0-9-]+)", text)
     facts = {
         "panel": processing.name,
@@ -254,7 +287,7 @@ async def cancel_service(page: Page, ctx: FlowContext) -> None:
 
 
 async def _already_requested(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
-    shot = await ctx.capture(await region(detail.locator(page, "date_detail_title")))
+    shot = await capture_panel(ctx, detail.locator(page, "date_detail_title"))
     on_file = f"the portal shows End Date {us_date(record.end_date)} on file"
     if ctx.verify_first:
         return FlowResult(
@@ -284,7 +317,7 @@ async def find_submitted_request(
     if await rows.count() < 1:
         return None
     text = " ".join((await rows.first.inner_text()).split())
-    shot = await ctx.capture(rows.first)
+    shot = await capture_evidence(ctx, rows.first)
     return FlowResult(
         "done",
         f"the Submit's answer was lost; Inquire Profile Update Status lists the request: {text}",

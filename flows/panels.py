@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import site
 import sys
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -26,7 +27,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from robots.errors import SelectorError, TransientError
+from robots.errors import ConfigError, SelectorError, TransientError
 
 Scope = Page | Locator
 STRICT_VIOLATION = re.compile(r"strict mode violation: .* resolved to (\d+) elements")
@@ -46,7 +47,8 @@ def selectors_dir() -> Path:
     beside = Path(__file__).resolve().parent.parent / "selectors"
     if beside.is_dir():
         return beside
-    return Path(sys.prefix) / "share" / "posc-robot" / "selectors"
+    installed = [Path(base) / "share" / "posc-robot" / "selectors" for base in (sys.prefix, site.USER_BASE or "")]
+    return next((path for path in installed if path.is_dir()), installed[0])
 
 
 def loose(text: str, *, exact: bool = True) -> re.Pattern[str]:
@@ -70,8 +72,13 @@ class Panel:
     @functools.cache
     def load(cls, stem: str) -> Panel:
         path = selectors_dir() / f"{stem}.yaml"
-        with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+        try:
+            with path.open(encoding="utf-8") as handle:
+                data = yaml.safe_load(handle)
+        except OSError:
+            raise ConfigError(
+                f"the selectors file {path} is missing: reinstall posc-robot or set POSC_SELECTORS"
+            ) from None
         return cls(name=data["panel"], controls=data.get("controls", {}), data=data)
 
     def locator(self, scope: Scope, key: str) -> Locator:

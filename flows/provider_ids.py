@@ -19,4 +19,4 @@ def provider_matches(shown: str, provider_id: str) -> bool:
 def provider_id_pattern(provider_id: str) -> re.Pattern[str]:
     """Text naming `provider_id`, with or without its location letter (for a table row)."""
     base, letter = provider_id[:9], provider_id[9:]
-    return re.compile(rf"(?<!\d){base}(?:\s?{letter})?(?![A-Z0-9])", re.IGNORECASE)
+    return re.compile(rf"(?<!\d){base}(?:\s?{letter}(?![A-Za-z0-9])|(?!\s?[A-Za-z0-9]))", re.IGNORECASE)

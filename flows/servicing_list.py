@@ -22,12 +22,13 @@ MAX_PAGES = 200
 servicing = Panel.load("list_of_servicing_providers")
 
 
-def _table(page: Page) -> Locator:
-    return page.get_by_role("table").filter(has=page.get_by_role("columnheader", name=loose("Provider Type")))
+async def _panel(page: Page, ctx: FlowContext) -> Locator:
+    """The List of Servicing Providers panel, whatever its markup."""
+    return await region(servicing.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
 
 
-def _links(page: Page, name: str) -> Locator:
-    return _table(page).get_by_role("link", name=loose(name)).filter(visible=True)
+async def _links(page: Page, name: str, ctx: FlowContext) -> Locator:
+    return (await _panel(page, ctx)).get_by_role("link", name=loose(name)).filter(visible=True)
 
 
 async def find_practitioner(
@@ -38,7 +39,7 @@ async def find_practitioner(
     found_on: list[int] = []
     page_number = 1
     while True:
-        found_on += [page_number] * await _links(page, name).count()
+        found_on += [page_number] * await (await _links(page, name, ctx)).count()
         if len(found_on) > 1:
             raise Ambiguity(
                 f"{name!r} is listed {len(found_on)} times at {location!r}; refusing to guess which",
@@ -53,7 +54,7 @@ async def find_practitioner(
         raise Rejection(f"{name!r} is not in the List of Servicing Providers at {location!r}", panel=servicing.name)
     if found_on[0] != page_number:
         await _back_to_page(page, found_on[0], ctx, reopen)
-    return _links(page, name)
+    return await _links(page, name, ctx)
 
 
 async def _next_page(page: Page, ctx: FlowContext) -> bool:
@@ -66,12 +67,12 @@ async def _next_page(page: Page, ctx: FlowContext) -> bool:
 
 async def _turn_page(page: Page, control: Locator, ctx: FlowContext) -> None:
     """Clicks a paging control and waits until the list shows other rows."""
-    before = await _table(page).inner_text()
+    before = await (await _panel(page, ctx)).inner_text()
 
     async def other_rows() -> None:
         await settle(page, ctx.timeouts.navigation_ms)
         try:
-            await expect(_table(page)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
+            await expect(await _panel(page, ctx)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
         except AssertionError:
             raise TransientError("the List of Servicing Providers did not turn the page") from None
 
@@ -79,7 +80,7 @@ async def _turn_page(page: Page, control: Locator, ctx: FlowContext) -> None:
 
 
 async def _back_to_page(page: Page, wanted: int, ctx: FlowContext, reopen: Callable[[], Awaitable[None]]) -> None:
-    numbered = (await region(servicing.locator(page, "title"))).get_by_role(
+    numbered = (await _panel(page, ctx)).get_by_role(
         "link", name=re.compile(rf"^\s*{wanted}\s*$")
     ).filter(visible=True)
     if await numbered.count() == 1:

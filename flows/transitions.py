@@ -12,7 +12,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.context import FlowContext
+from flows.context import FlowContext, capture_evidence
 from flows.panels import Panel
 from robots.errors import Rejection, SelectorError, ServerError, SessionExpired, TransientError
 
@@ -146,6 +146,10 @@ async def expect_gone(page: Page, control: Locator, *, panel: str, timeout_ms: f
     raise TransientError(f"panel '{panel}' did not close in time")
 
 
+async def error_shown(page: Page) -> bool:
+    return await Panel.load("portal").locator(page, "error").count() > 0
+
+
 async def error_text(page: Page) -> str:
     """The portal's own refusal message, one line per error."""
     texts = await Panel.load("portal").locator(page, "error").all_inner_texts()
@@ -194,16 +198,25 @@ PANEL_SCRIPT = """(title, wantText) => {
 async def read_panel(title: Locator, *, timeout_ms: float = 10_000) -> tuple[Locator, str]:
     """The panel `title` heads (a locator, for a screenshot) and its text on one line."""
     try:
-        marker, text = await title.evaluate(PANEL_SCRIPT, True, timeout=timeout_ms)
+        marker, text = await title.first.evaluate(PANEL_SCRIPT, True, timeout=timeout_ms)
     except PlaywrightTimeout:
         raise SelectorError("panel", "title", found=0) from None
     return title.page.locator(f'[data-posc-region="{marker}"]'), text
 
 
+async def capture_panel(ctx: FlowContext, title: Locator) -> str | None:
+    """The screenshot of the panel `title` heads, or None when it cannot be had."""
+    try:
+        panel = await region(title, timeout_ms=ctx.timeouts.element_ms)
+    except Exception:
+        return None
+    return await capture_evidence(ctx, panel)
+
+
 async def region(title: Locator, *, timeout_ms: float = 10_000) -> Locator:
     """The panel `title` heads, for a screenshot of that panel only."""
     try:
-        marker, _ = await title.evaluate(PANEL_SCRIPT, False, timeout=timeout_ms)
+        marker, _ = await title.first.evaluate(PANEL_SCRIPT, False, timeout=timeout_ms)
     except PlaywrightTimeout:
         raise SelectorError("panel", "title", found=0) from None
     return title.page.locator(f'[data-posc-region="{marker}"]')

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from robots.errors import ConfigError, JobFileError, JobFileErrors, PoscError
+from robots.masking import redact
 
 EXIT_OK, EXIT_RECORDS, EXIT_USAGE = 0, 1, 2
 
@@ -38,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("posc: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a fault of posc's own: one clear line, the traceback on request
+        if os.environ.get("POSC_DEBUG"):
+            raise
+        print(f"posc: internal error: {type(error).__name__}: {redact(str(error))} "
+              "(set POSC_DEBUG=1 to see where)", file=sys.stderr)
+        return EXIT_RECORDS
 
 
 def _parser() -> argparse.ArgumentParser:

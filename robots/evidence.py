@@ -1,11 +1,13 @@
 """Evidence files in the run folder: a screenshot of each record's confirmation panel, and a
-Playwright trace of each record that failed. Names carry the record's position and a hash of
-its key, never a member's ID or name."""
+Playwright trace of each record that failed. Names carry the record's position and a keyed
+hash of its key (HMAC with the folder's own secret): never a member's ID or name, and not a
+plain hash either, which a list of all 10^12 member IDs would undo."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import io
 from pathlib import Path
 
@@ -33,14 +35,14 @@ async def _screenshot(panel: Locator, path: Path) -> bytes:
 
 
 class Evidence:
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, key: bytes) -> None:
         self.out_dir = out_dir
+        self.key = key
         (out_dir / SCREENSHOTS).mkdir(mode=0o700, exist_ok=True)
         (out_dir / TRACES).mkdir(mode=0o700, exist_ok=True)
 
-    @staticmethod
-    def stem(seq: int, key: str) -> str:
-        return f"{seq:06d}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+    def stem(self, seq: int, key: str) -> str:
+        return f"{seq:06d}-{hmac.new(self.key, key.encode(), hashlib.sha256).hexdigest()[:10]}"
 
     async def capture(self, panel: Locator, seq: int, key: str) -> str:
         """Screenshots the panel (not the whole page); returns the path relative to the run."""
@@ -52,10 +54,13 @@ class Evidence:
 
     @staticmethod
     def _write_thumbnail(png: bytes, path: Path) -> None:
-        with Image.open(io.BytesIO(png)) as image:
-            image = image.convert("RGB")
-            image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 4))
-            image.save(path, "JPEG", quality=70)
+        try:
+            with Image.open(io.BytesIO(png)) as image:
+                image = image.convert("RGB")
+                image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 4))
+                image.save(path, "JPEG", quality=70)
+        except (OSError, ValueError):
+            return  # the report shows a link without a thumbnail; the screenshot itself is saved
 
     def trace_path(self, seq: int, key: str) -> tuple[Path, str]:
         relative = f"{TRACES}/{self.stem(seq, key)}.zip"

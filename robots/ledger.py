@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ class Ledger(Protocol):
     def settle(self, key: str, outcome: Outcome) -> None: ...
     def release(self, key: str) -> None: ...
     def read(self) -> list[Entry]: ...
+    def evidence_key(self) -> bytes: ...
     def close(self) -> None: ...
 
 
@@ -126,10 +128,15 @@ class SqliteLedger:
         self.path = Path(path)
         # One connection, used from the runner's event loop only. Autocommit: each method
         # below is a single statement or an explicit transaction.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise ConfigError(
+                f"{self.path} is not a posc ledger or is damaged ({error}); choose another --out"
+            ) from None
         # A crash mid-record leaves it in_progress: it goes back to the queue. A record that
         # was submitting stays so (and keeps submit_started): it must be verified first.
         self._db.execute(
@@ -153,10 +160,14 @@ class SqliteLedger:
                     f"{self.path.parent} holds the run of another job ({row[0]}), not {identity}; "
                     "choose another --out"
                 )
+            # Results follow the job's order, so every record takes its new place. Only a record
+            # not yet finished, and with no Submit in flight, takes the job's edited fields: a
+            # record that may have been submitted is verified against what was submitted.
             self._db.executemany(
                 """INSERT INTO records (key, seq, fields, state, updated_at) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, fields = excluded.fields
-                   WHERE records.state NOT IN (?, ?, ?)""",
+                   ON CONFLICT (key) DO UPDATE SET seq = excluded.seq,
+                       fields = CASE WHEN records.state IN (?, ?, ?) OR records.submit_started
+                                     THEN records.fields ELSE excluded.fields END""",
                 (
                     (key, seq, json.dumps(fields), RecordState.PENDING, now, *sorted(FINAL))
                     for seq, (key, fields) in enumerate(records, start=1)
@@ -246,6 +257,15 @@ class SqliteLedger:
             )
             for row in rows
         ]
+
+    def evidence_key(self) -> bytes:
+        """A secret of this run folder's, for naming evidence files (see `Evidence`)."""
+        with self._transaction():
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'evidence_key'").fetchone()
+            if row is None:
+                row = (secrets.token_hex(16),)
+                self._db.execute("INSERT INTO meta (name, value) VALUES ('evidence_key', ?)", row)
+        return bytes.fromhex(row[0])
 
     def close(self) -> None:
         self._db.close()

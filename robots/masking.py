@@ -34,9 +34,10 @@ class RedactingFilter(logging.Filter):
 
 
 def scrub(text: str, names: tuple[str, ...] = ()) -> str:
-    """Free text fit for the console: member IDs masked, and the given names too."""
+    """Free text fit for the console: member IDs masked, and every word of the given names
+    (so "RIVERA-LOPEZ, ANA" is masked however the portal writes it: "Rivera Lopez", "ANA")."""
     text = redact(text)
-    for name in names:
-        if name:
-            text = re.sub(rf"\b{re.escape(name)}\b", mask_name(name), text, flags=re.IGNORECASE)
+    words = {word for name in names for word in re.findall(r"[^\W\d_]+", name) if len(word) > 1}
+    for word in sorted(words, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(word)}\b", mask_name(word), text, flags=re.IGNORECASE)
     return text

@@ -20,11 +20,13 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from flows import flow_for
+from robots import fields as parse_fields
 from robots import live_mode, reports, run_folder
 from robots.browser import BrowserHost, launch_options
 from robots.config import RunConfig
 from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
+from robots.errors import ConfigError
 from robots.evidence import Evidence
 from robots.jobfile import Job, load_job
 from robots.ledger import SqliteLedger
@@ -49,16 +51,16 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when every record ended done or already done (or dry run, in a dry run); else 1."""
-        fine = SUCCESS | ({"dry_run"} if self.dry_run else set())
-        return 0 if all(status in fine for status, n in self.totals.items() if n) else 1
+        """0 when every record ended done or already done; else 1 (a dry run included: its
+        records ended `dry_run`, not done)."""
+        return 0 if all(status in SUCCESS for status, n in self.totals.items() if n) else 1
 
 
 def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
     """Runs (or resumes) one job. Raises JobFileErrors or ConfigError before touching anything."""
     progress = progress or NullProgress()
     job = load_job(config.job_path)
-    portal = config.portal or job.portal
+    portal = _portal_address(config.portal) or job.portal
     if portal:
         live_mode.check(portal, live=config.live, record_count=len(job.records), confirm=config.confirm_live)
     out_dir = run_folder.prepare(config.output_folder(job.title))
@@ -112,6 +114,15 @@ def _run_locked(config: RunConfig, job: Job, portal: str | None, out_dir: Path, 
         ledger.close()
 
 
+def _portal_address(given: str | None) -> str | None:
+    if given is None:
+        return None
+    try:
+        return parse_fields.portal_url(given)
+    except parse_fields.FieldError as error:
+        raise ConfigError(f"--portal: {error}") from None
+
+
 @contextlib.contextmanager
 def _portal(portal: str | None):
     """The given portal, or the bundled mock started for this run."""
@@ -146,7 +157,7 @@ async def _work(
             flow=flow_for(job.kind.name),
             records=records,
             ledger=ledger,
-            evidence=Evidence(out_dir),
+            evidence=Evidence(out_dir, ledger.evidence_key()),
             host=host,
             credentials=credentials,
             progress=progress,

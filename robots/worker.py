@@ -34,7 +34,7 @@ from robots.errors import (
 from robots.evidence import Evidence
 from robots.failpoints import failpoint
 from robots.ledger import Ledger, Outcome, RecordState
-from robots.masking import scrub
+from robots.masking import redact, scrub
 from robots.portal_session import Breaker, Session, to_transient
 from robots.progress import Progress
 from robots.records import Record
@@ -67,6 +67,7 @@ class Crew:
     stop_reason: str | None = None
 
     def stop_run(self, reason: str) -> None:
+        reason = redact(reason)  # shown on the console and in the report
         if not self.stop.is_set():
             self.stop_reason = reason
             self.progress.note(f"stopping: {reason}")
@@ -107,6 +108,11 @@ class Worker:
         except _Stopped:
             crew.ledger.release(key)
             return
+        except Exception as error:  # a fault of the robot's own: this record fails, the run goes on
+            log.exception("record %d (%s): internal error", seq, record.describe())
+            outcome = Outcome(
+                RecordState.FAILED, f"internal error ({type(error).__name__}); details in run.log"
+            )
         trace_file, trace_relative = crew.evidence.trace_path(seq, key)
         if outcome.state is RecordState.FAILED and trace_file.exists():
             outcome = Outcome(outcome.state, outcome.message, outcome.confirmation, outcome.screenshot, trace_relative)

@@ -16,8 +16,9 @@ from flows.context import Timeouts
 from robots.config import Retry, RunConfig
 from robots.runner import RunSummary, run
 
-# Short waits: the mock answers in milliseconds, and a test that waits should fail fast.
-FAST_TIMEOUTS = Timeouts(element_ms=4_000, navigation_ms=8_000, submit_ms=6_000, attempt_ms=60_000)
+# Short waits: the mock answers in milliseconds, and a test that waits should fail fast;
+# long enough for two test processes sharing two cores.
+FAST_TIMEOUTS = Timeouts(element_ms=6_000, navigation_ms=12_000, submit_ms=6_000, attempt_ms=90_000)
 FAST_RETRY = Retry(attempts=3, initial_s=0.05, max_s=0.3, jitter_s=0.05)
 
 

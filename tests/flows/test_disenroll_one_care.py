@@ -122,7 +122,7 @@ def test_dry_run_walks_to_the_reason_and_submits_nothing(portal, tmp_path):
     summary = run_job(job, portal.url, tmp_path / "out", dry_run=True)
 
     assert set(statuses(tmp_path / "out").values()) == {"dry_run"}
-    assert summary.exit_code == 0
+    assert summary.exit_code == 1  # DESIGN.md: 0 only when every record is done or already done
     assert portal.transactions() == []
     real = run_job(job, portal.url, tmp_path / "out")  # the same folder, for real now
     assert set(statuses(tmp_path / "out").values()) == {"done"} and real.exit_code == 0

@@ -119,3 +119,37 @@ def test_settle_keeps_the_outcomes_facts(tmp_path):
         "validated", {"effective_date": "11/30/2026"}, "screenshots/1.png"
     )
     assert entry.finished_at is not None
+
+
+def test_finished_records_take_their_new_place_when_the_job_is_reordered(tmp_path):
+    ledger = fresh(tmp_path, ("a", "b"))
+    ledger.claim("a")
+    ledger.settle("a", Outcome(RecordState.DONE, "ok"))
+
+    ledger.sync(JOB, [("b", {}), ("a", {})])
+
+    assert [e.key for e in ledger.read()] == ["b", "a"]
+
+
+def test_a_record_whose_submit_may_have_landed_keeps_the_fields_it_was_submitted_with(tmp_path):
+    ledger = fresh(tmp_path, ("a",))
+    ledger.claim("a")
+    ledger.mark_submitting("a")
+    ledger.release("a")
+
+    ledger.sync(JOB, [("a", {"member_id": "a", "reason": "edited"})])
+
+    assert ledger.read()[0].fields == {"member_id": "a"}
+
+
+def test_a_damaged_ledger_file_is_a_clear_error(tmp_path):
+    (tmp_path / "ledger.sqlite").write_bytes(b"this is not a database" * 100)
+
+    with pytest.raises(ConfigError, match="not a posc ledger or is damaged"):
+        SqliteLedger(tmp_path / "ledger.sqlite")
+
+
+def test_the_evidence_key_is_made_once_per_folder(tmp_path):
+    ledger = fresh(tmp_path)
+    key = ledger.evidence_key()
+    assert len(key) == 16 and reopen(tmp_path, ledger).evidence_key() == key

@@ -45,3 +45,10 @@ def test_usage_errors_exit_2():
     assert posc("run").returncode == 2
     assert posc("frobnicate").returncode == 2
     assert posc("run", str(EXAMPLE), "--workers", "0").returncode == 2
+
+
+def test_a_portal_address_without_a_scheme_is_refused_clearly(tmp_path):
+    finished = posc("run", str(EXAMPLE), "--portal", "localhost:8700", "--out", str(tmp_path / "out"))
+
+    assert finished.returncode == 2
+    assert "--portal: the portal must be an http(s) address" in finished.stderr
