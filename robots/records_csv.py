@@ -1,6 +1,6 @@
 """Records from a CSV file (`records_file:`), as spreadsheets export them: UTF-8 with or
-without a byte-order mark, a header row naming the record fields, blank lines at the end.
-Empty cells take the job's `defaults:`."""
+without a byte-order mark, a header row naming the record fields, blank lines at the end,
+empty columns without a name (a trailing comma). Empty cells take the job's `defaults:`."""
 
 from __future__ import annotations
 
@@ -61,14 +61,19 @@ def _parse_csv(
         except csv.Error as error:
             problems.add(_csv_message(error), file=file, line=start)
             return
-        values = {column: cell for column, cell in zip(header, cells, strict=False) if cell.strip()}
-        if not values and not any(cell.strip() for cell in cells):
+        if not any(cell.strip() for cell in cells):
             continue  # blank lines, as spreadsheets leave at the end
         number += 1
         if len(cells) > len(header):
             problems.add(f"has {len(cells)} cells but the header names {len(header)} columns",
                          file=file, record=number, line=start)
             continue
+        pairs = list(zip(header, cells, strict=False))
+        if unnamed := [number for number, (column, cell) in enumerate(pairs, 1) if not column and cell.strip()]:
+            problems.add(f"column {unnamed[0]} has a value but no name in the header row",
+                         file=file, record=number, line=start)
+            continue
+        values = {column: cell for column, cell in pairs if column and cell.strip()}
         yield Row(number, values, start, {}, file)
 
 
@@ -85,8 +90,8 @@ def _header_ok(
     seen: set[str] = set()
     for column in header:
         if not column:
-            problems.add("a column has no name", file=file, line=1)
-        elif column in seen:
+            continue  # an empty column (a trailing comma); a value in it is refused per row
+        if column in seen:
             problems.add(f"the column '{shown_key(column)}' appears twice", file=file, line=1,
                          field=shown_key(column))
         elif column not in kind.allowed:

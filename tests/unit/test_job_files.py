@@ -525,6 +525,12 @@ def test_csv_from_a_spreadsheet_with_bom_crlf_and_blank_trailing_lines_is_accept
     assert len(load_job(csv_job(tmp_path, data.encode("utf-8"))).records) == 1
 
 
+def test_csv_with_a_trailing_comma_on_every_line_is_accepted(tmp_path):
+    data = CSV_HEADER.replace("\n", ",\n") + "100000000001,RIVERA,ANA,Member request,\n"
+    job = load_job(csv_job(tmp_path, data))
+    assert [(r.member_id, r.reason) for r in job.records] == [("100000000001", "Member request")]
+
+
 def test_yaml_job_with_a_bom_is_accepted(tmp_path):
     path = write_job(tmp_path, b"\xef\xbb\xbf" + disenroll_job(member()).encode())
     assert len(load_job(path).records) == 1
@@ -675,8 +681,9 @@ BROKEN = [
      {"m.csv": b"member_id,last_name,first_name,reason,dob\n"}, "m.csv", "dob", None, "unknown key 'dob'"),
     ("csv-duplicate-column", GOOD_HEAD + "records_file: m.csv\n",
      {"m.csv": b"member_id,last_name,first_name,reason,last_name\n"}, "m.csv", "last_name", None, "appears twice"),
-    ("csv-nameless-column", GOOD_HEAD + "records_file: m.csv\n", {"m.csv": b"member_id,,first_name,reason\n"},
-     "m.csv", None, None, "a column has no name"),
+    ("csv-value-in-a-nameless-column", GOOD_HEAD + "records_file: m.csv\n",
+     {"m.csv": (CSV_HEADER.strip() + ",\n100000000001,RIVERA,ANA,Other,x\n").encode()}, "m.csv", None, 1,
+     "column 5 has a value but no name"),
     ("csv-row-too-many-cells", GOOD_HEAD + "records_file: m.csv\n",
      {"m.csv": (CSV_HEADER + "100000000001,RIVERA,ANA,Other,extra\n").encode()}, "m.csv", None, 1, "5 cells"),
     ("csv-non-utf8", GOOD_HEAD + "records_file: m.csv\n",
