@@ -69,7 +69,7 @@ def _parse_csv(
                          file=file, record=number, line=start)
             continue
         pairs = list(zip(header, cells, strict=False))
-        if unnamed := [number for number, (column, cell) in enumerate(pairs, 1) if not column and cell.strip()]:
+        if unnamed := [position for position, (column, cell) in enumerate(pairs, 1) if not column and cell.strip()]:
             problems.add(f"column {unnamed[0]} has a value but no name in the header row",
                          file=file, record=number, line=start)
             continue
