@@ -23,10 +23,10 @@ import re
 
 from playwright.async_api import Locator, Page
 
-from flows import servicing_list
+from flows import choices, servicing_list
 from flows.context import FlowContext, FlowResult, capture_evidence
 from flows.menu import open_menu_path
-from flows.panels import Panel, loose
+from flows.panels import Panel
 from flows.provider_ids import provider_id_pattern
 from flows.transitions import (
     act,
@@ -134,10 +134,8 @@ async def select_provider(page: Page, ctx: FlowContext) -> None:
             f"the List of Providers shows provider {ctx.provider_id} {count} times, not once: "
             "the credentials are not granted the provider the job names"
         )
-    await act(
-        page, rows.get_by_role("link").first.click, arrival(page, steps, ctx),
-        start=providers.locator(page, "title"),
-    )
+    target = await choices.clickable(rows)
+    await act(page, target.click, arrival(page, steps, ctx), start=providers.locator(page, "title"))
 
 
 async def open_group_practice_info(page: Page, ctx: FlowContext) -> None:
@@ -153,8 +151,7 @@ async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) ->
     # Within the List of Locations panel, whatever its markup (the job aid's second picture
     # of it has no "DBA Name" header at all).
     listed = await region(locations.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
-    links = listed.get_by_role("link", name=loose(record.location)).filter(visible=True)
-    count = await links.count()
+    entries, count = await choices.choice(listed, record.location)
     if count == 0:
         raise Rejection(f"no service location named {record.location!r} in the List of Locations", panel=locations.name)
     if count > 1:
@@ -162,7 +159,7 @@ async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) ->
             f"{count} service locations are named {record.location!r}; refusing to guess which",
             panel=locations.name,
         )
-    await act(page, links.click, arrival(page, servicing, ctx), start=locations.locator(page, "title"))
+    await act(page, entries.click, arrival(page, servicing, ctx), start=locations.locator(page, "title"))
 
 
 async def select_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:

@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Locator, Page, expect
 
+from flows import choices
 from flows.context import FlowContext
-from flows.panels import Panel, loose
+from flows.panels import Panel
 from flows.transitions import act, region, settle
 from robots.errors import Ambiguity, Rejection, SelectorError, TransientError
 
@@ -27,19 +28,19 @@ async def _panel(page: Page, ctx: FlowContext) -> Locator:
     return await region(servicing.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
 
 
-async def _links(page: Page, name: str, ctx: FlowContext) -> Locator:
-    return (await _panel(page, ctx)).get_by_role("link", name=loose(name)).filter(visible=True)
+async def _entries(page: Page, name: str, ctx: FlowContext) -> tuple[Locator, int]:
+    return await choices.choice(await _panel(page, ctx), name)
 
 
 async def find_practitioner(
     page: Page, name: str, location: str, ctx: FlowContext, *, reopen: Callable[[], Awaitable[None]]
 ) -> Locator:
-    """The link of the one row named `name`, on the page now shown. `reopen` shows the list's
+    """What to click to choose the one row named `name`, on the page now shown. `reopen` shows the list's
     first page again, for portals without page-number links."""
     found_on: list[int] = []
     page_number = 1
     while True:
-        found_on += [page_number] * await (await _links(page, name, ctx)).count()
+        found_on += [page_number] * (await _entries(page, name, ctx))[1]
         if len(found_on) > 1:
             raise Ambiguity(
                 f"{name!r} is listed {len(found_on)} times at {location!r}; refusing to guess which",
@@ -54,7 +55,7 @@ async def find_practitioner(
         raise Rejection(f"{name!r} is not in the List of Servicing Providers at {location!r}", panel=servicing.name)
     if found_on[0] != page_number:
         await _back_to_page(page, found_on[0], ctx, reopen)
-    return await _links(page, name, ctx)
+    return (await _entries(page, name, ctx))[0]
 
 
 async def _next_page(page: Page, ctx: FlowContext) -> bool:
