@@ -41,3 +41,11 @@ async def clickable(row: Locator) -> Locator:
         if await way.count():
             return way.first
     return row.get_by_role("cell").or_(row.get_by_role("rowheader")).or_(row.get_by_role("gridcell")).first
+
+
+def rows_with(scope: Locator, content: Locator) -> Locator:
+    """The table rows of `scope` holding `content`, innermost only: legacy portals lay pages
+    out in tables, so a row of the layout holds every row of the list inside it too."""
+    # The inner locators are the page's: Playwright queries them within each row.
+    inner_rows = scope.page.get_by_role("row").filter(has=content)
+    return scope.get_by_role("row").filter(has=content, has_not=inner_rows)

@@ -54,6 +54,11 @@ from robots.records import UnlinkRecord
 
 OPEN_ENDED_YEAR = 9999
 NPI_IN_TEXT = re.compile(r"(?<!\d)[12]\d{9}(?!\d)")
+# "Request ID: R-1", "Request Number: 2026112600001", "Request #1234", "Confirmation No. 77"
+REQUEST_NUMBER = re.compile(
+    r"\b(?:Request|Confirmation|Tracking)\s*(?:ID\b|Number\b|No\b\.?|#)\s*:?\s*#?\s*([A-Za-z0-9][A-Za-z0-9-]*)",
+    re.IGNORECASE,
+)
 
 providers = Panel.load("list_of_providers")
 steps = Panel.load("steps")
@@ -125,8 +130,8 @@ async def select_provider(page: Page, ctx: FlowContext) -> None:
     # A row with a cell naming the provider ID (cells, not the row's text: portals that put no
     # space between cells would run "110000001A" into the city).
     named = provider_id_pattern(ctx.provider_id)
-    rows = listed.get_by_role("row").filter(
-        has=page.get_by_role("cell", name=named).or_(page.get_by_role("rowheader", name=named))
+    rows = choices.rows_with(
+        listed, page.get_by_role("cell", name=named).or_(page.get_by_role("rowheader", name=named))
     )
     count = await rows.count()
     if count != 1:
@@ -266,7 +271,7 @@ def _processing_shown(page: Page) -> Locator:
 async def read_processing(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
     panel, text = await read_panel(_processing_shown(page), timeout_ms=ctx.timeouts.element_ms)
     shot = await capture_evidence(ctx, panel)
-    request = re.search(r"Request ID:?\s*([A-Za-z0-9-]+)", text)
+    request = REQUEST_NUMBER.search(text)
     facts = {
         "panel": processing.name,
         "request_id": request.group(1) if request else None,
@@ -308,9 +313,14 @@ async def find_submitted_request(
         )
     except SelectorError:
         return None  # a portal without the inquiry: the Date Detail check still applies
-    rows = page.get_by_role("row").filter(has_text=us_date(record.end_date))
-    for word in re.findall(r"[^\W\d_]+", record.practitioner):
-        rows = rows.filter(has_text=re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE))
+    def naming_the_request(rows: Locator) -> Locator:
+        rows = rows.filter(has_text=us_date(record.end_date))
+        for word in re.findall(r"[^\W\d_]+", record.practitioner):
+            rows = rows.filter(has_text=re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE))
+        return rows
+
+    # Innermost rows only: a row of the page's layout table holds the list's rows too.
+    rows = naming_the_request(page.get_by_role("row")).filter(has_not=naming_the_request(page.get_by_role("row")))
     if await rows.count() < 1:
         return None
     text = " ".join((await rows.first.inner_text()).split())
