@@ -80,9 +80,12 @@ async def perform(page: Page, record: DisenrollRecord, ctx: FlowContext) -> Flow
 
 
 async def open_member_search(page: Page, ctx: FlowContext) -> None:
-    """Steps 1-3, unless step 12 of the record before left the Member Search panel open."""
-    if await member_search.shown(page) and not await disenrollment.shown(page):
-        return
+    """Steps 1-3, unless step 12 of the record before left the Member Search panel open
+    (clean: a refusal still shown there would be taken for the next record's)."""
+    if await member_search.shown(page):
+        stale = disenrollment.locator(page, "title").or_(Panel.load("portal").locator(page, "error"))
+        if not await stale.count():
+            return
     await open_menu_path(
         page, "enroll_disenroll_one_care", arrive=member_search.locator(page, "title"),
         panel=member_search.name, portal_url=ctx.portal_url, timeout_ms=ctx.timeouts.navigation_ms,

@@ -23,6 +23,9 @@ STEP_RETRIES = 4
 _last_status: weakref.WeakKeyDictionary[Page, int] = weakref.WeakKeyDictionary()
 
 
+# The red circle with a white 'x' where a portal writes it as a character: not the message.
+ERROR_SIGNS = "✖✕✗✘❌⊗ⓧ⨂"
+
 # What a page that never got an answer counts as (connection refused or reset).
 NO_ANSWER = 599
 
@@ -153,7 +156,7 @@ async def error_shown(page: Page) -> bool:
 async def error_text(page: Page) -> str:
     """The portal's own refusal message, one line per error."""
     texts = await Panel.load("portal").locator(page, "error").all_inner_texts()
-    lines = [" ".join(line.split()) for text in texts for line in text.splitlines()]
+    lines = [" ".join(line.split()).lstrip(ERROR_SIGNS + " ") for text in texts for line in text.splitlines()]
     return "; ".join(dict.fromkeys(line for line in lines if line)) or "the portal refused (no message)"
 
 
