@@ -6,6 +6,8 @@ panel (session expired). Credentials are typed into the page and never logged.
 
 from __future__ import annotations
 
+import weakref
+
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -14,6 +16,15 @@ from flows.panels import Panel
 from flows.transitions import STEP_RETRIES, error_text, settle
 from robots.credentials import Credentials
 from robots.errors import LoginRefused, SelectorError, ServerError, TransientError
+
+# The page each session's login landed on: the portal's home. The portal's address itself may
+# well show the login panel to a live session (a gateway's start page does).
+_home: weakref.WeakKeyDictionary[Page, str] = weakref.WeakKeyDictionary()
+
+
+def home_url(page: Page, portal_url: str) -> str:
+    """Where to start over after a failed page: the home the login landed on, else the portal."""
+    return _home.get(page, portal_url)
 
 
 async def is_logged_in(page: Page) -> bool:
@@ -52,6 +63,7 @@ async def _log_in_once(page: Page, portal_url: str, credentials: Credentials, *,
     except PlaywrightTimeout:
         raise SelectorError(login.name, "password", found=0, detail="neither a login panel nor the menu") from None
     if await is_logged_in(page):
+        _home[page] = page.url
         return False
     await (await login.one(page, "user_id", timeout_ms=timeout_ms)).fill(credentials.user)
     await (await login.one(page, "password", timeout_ms=timeout_ms)).fill(credentials.password)
@@ -64,6 +76,7 @@ async def _log_in_once(page: Page, portal_url: str, credentials: Credentials, *,
         raise ServerError("the portal did not answer the login in time") from None
     if not await is_logged_in(page):
         raise LoginRefused(portal_url, await error_text(page))
+    _home[page] = page.url
     return True
 
 

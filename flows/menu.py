@@ -3,7 +3,8 @@
 A person clicks each item of a path in turn (Manage Members > Enrollment > Enroll/Disenroll
 One Care Members). Portals differ in how much of the menu they keep expanded, so each click
 first looks for the path's last item: when it is already shown, it is clicked at once. When a
-page fails to load, the walk starts again from the portal's home page, as a person would.
+page fails to load, the walk starts again from the portal's home page (where the login
+landed), as a person would.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from flows.login import home_url
 from flows.panels import Panel, loose
 from flows.transitions import STEP_RETRIES, expect_panel, server_failed, settle
 from robots.errors import SelectorError, ServerError, SessionExpired
@@ -40,7 +42,7 @@ async def open_menu_path(
 
 async def _go_home(page: Page, portal_url: str, timeout_ms: float) -> None:
     try:
-        await page.goto(portal_url, wait_until="domcontentloaded", timeout=timeout_ms)
+        await page.goto(home_url(page, portal_url), wait_until="domcontentloaded", timeout=timeout_ms)
     except PlaywrightTimeout:
         raise ServerError("the portal's home page did not answer in time") from None
     await settle(page, timeout_ms)

@@ -42,3 +42,20 @@ def test_every_record_done_exactly_once_under_all_faults_at_once(portal_factory,
 @pytest.mark.soak
 def test_soak_150_disenrollments_and_30_unlinks_under_all_faults(portal_factory, tmp_path, bot_credentials):
     run_under_faults(portal_factory, tmp_path, members=150, unlinks=30, seed=12)
+
+
+def test_a_page_that_failed_is_never_taken_for_an_expired_session(portal_factory, tmp_path, bot_credentials):
+    """Sessions never expire here. After a 500 the robot starts its menu walk again from the
+    home page its login landed on, not from the portal's address (which shows the login panel
+    even to a live session): no expiry reported, no needless login, each record once."""
+    portal = portal_factory(members=6, practitioners=1, faults="error_rate=0.3,seed=5")
+    job = write_job(tmp_path, "disenroll_one_care", fb.PLAN, fb.disenroll_records(6),
+                    defaults={"reason": "Member request"})
+    out = tmp_path / "out"
+
+    run_job(job, portal.url, out, workers=1, timeouts=TIMEOUTS, retry=RETRY, breaker_threshold=40)
+
+    log = (out / "run.log").read_text()
+    assert "HTTP 500" in log  # the faults did hit the run
+    assert "session expired" not in log
+    assert_exactly_once(results(out), [t for t in portal.transactions() if t["kind"] == "disenrollment"])
