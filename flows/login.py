@@ -58,8 +58,13 @@ async def _log_in_once(page: Page, portal_url: str, credentials: Credentials, *,
     portal = Panel.load("portal")
     signed_in = portal.locator(page, "signed_in")
     password = login.locator(page, "password")
+    to_login = login.locator(page, "to_login")
     try:
-        await signed_in.or_(password).first.wait_for(state="visible", timeout=timeout_ms)
+        await signed_in.or_(password).or_(to_login).first.wait_for(state="visible", timeout=timeout_ms)
+        if not await signed_in.or_(password).count():
+            await to_login.first.click()
+            await settle(page, timeout_ms)
+            await signed_in.or_(password).first.wait_for(state="visible", timeout=timeout_ms)
     except PlaywrightTimeout:
         raise SelectorError(login.name, "password", found=0, detail="neither a login panel nor the menu") from None
     if await is_logged_in(page):
