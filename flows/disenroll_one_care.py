@@ -32,6 +32,11 @@ from robots.failpoints import failpoint
 from robots.records import DisenrollRecord
 
 US_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+# A refusal that says the work is done already: "A disenrollment for this member is pending",
+# "... has already been submitted", "the member is already disenrolled".
+ALREADY = re.compile(
+    r"\bpending\b|\balready\b.{0,40}\b(?:submitted|requested|disenrolled|received)\b", re.IGNORECASE
+)
 VALIDATED = re.compile(r"\bvalidated\b.*\bMMIS\b|\bMMIS\b.*\bvalidated\b", re.IGNORECASE)
 
 member_search = Panel.load("member_search")
@@ -44,17 +49,7 @@ async def perform(page: Page, record: DisenrollRecord, ctx: FlowContext) -> Flow
     try:
         await search_member(page, record, ctx)
     except Rejection as refusal:
-        if not ctx.verify_first:
-            raise
-        # The member was found and valid when we clicked Submit; refused now (no longer a
-        # current One Care member), the disenrollment landed. Never `rejected`: that would
-        # hide a submission that happened.
-        return FlowResult(
-            "done",
-            f"the Submit's answer was lost; the portal now refuses the member: {refusal.message}",
-            {"panel": member_search.name, "refusal": refusal.message, "confirmed_by": "re-reading the portal"},
-            await capture_panel(ctx, member_search.locator(page, "title")),
-        )
+        return await _search_refused(page, ctx, refusal)
     pending = await read_pending_notice(page)
     if pending and ctx.verify_first:
         # Our earlier Submit lost its answer, yet the portal shows it landed: done, once.
@@ -73,10 +68,40 @@ async def perform(page: Page, record: DisenrollRecord, ctx: FlowContext) -> Flow
     if ctx.dry_run:
         shot = await _capture_disenrollment_panel(page, ctx)
         return FlowResult("dry_run", "stopped before Submit (dry run)", None, shot)
-    await submit(page, ctx)
+    try:
+        await submit(page, ctx)
+    except Rejection as refusal:
+        if not ALREADY.search(refusal.message):
+            raise
+        # Refused as done before: nothing was submitted now.
+        return await _refused_as_done(page, ctx, refusal, disenrollment)
     result = await read_confirmation(page, ctx)
     await start_another_member(page, ctx)
     return result
+
+
+async def _search_refused(page: Page, ctx: FlowContext, refusal: Rejection) -> FlowResult:
+    if ctx.verify_first:
+        # The member was found and valid when we clicked Submit; refused now (no longer a
+        # current One Care member), the disenrollment landed. Never `rejected`: that would
+        # hide a submission that happened.
+        return FlowResult(
+            "done",
+            f"the Submit's answer was lost; the portal now refuses the member: {refusal.message}",
+            {"panel": member_search.name, "refusal": refusal.message, "confirmed_by": "re-reading the portal"},
+            await capture_panel(ctx, member_search.locator(page, "title")),
+        )
+    if ALREADY.search(refusal.message):
+        return await _refused_as_done(page, ctx, refusal, member_search)
+    raise refusal
+
+
+async def _refused_as_done(page: Page, ctx: FlowContext, refusal: Rejection, panel: Panel) -> FlowResult:
+    """The portal refused because the member's disenrollment is pending already."""
+    return FlowResult(
+        "already_done", refusal.message, {"panel": panel.name, "refusal": refusal.message},
+        await capture_panel(ctx, panel.locator(page, "title")),
+    )
 
 
 async def open_member_search(page: Page, ctx: FlowContext) -> None:
