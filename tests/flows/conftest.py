@@ -32,6 +32,7 @@ def write_job(folder: Path, kind: str, provider_id: str, records: list[dict[str,
 def run_job(job: Path, portal_url: str, out_dir: Path, **options: Any) -> RunSummary:
     """`robots.runner.run` in a thread of its own: its event loop never meets the one
     pytest-playwright's sync API keeps in the main thread."""
+    timeout_s = options.pop("timeout_s", 600)
     config = RunConfig(
         job_path=job,
         out_dir=out_dir,
@@ -41,7 +42,7 @@ def run_job(job: Path, portal_url: str, out_dir: Path, **options: Any) -> RunSum
         **options,
     )
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run, config).result(timeout=600)
+        return pool.submit(run, config).result(timeout=timeout_s)
 
 
 def results(out_dir: Path) -> list[dict[str, Any]]:
