@@ -4,9 +4,10 @@
     pytest tests/portal --base-url URL           # against another instance of the portal
 
 Against another instance the credentials come from POSC_USER / POSC_PASSWORD and the records
-from POSC_PORTAL_DATA (a copy of portal-data.yaml); tests marked `mock_only` (they read the
-mock's inspection endpoint or need its reset) are skipped there, and so are the `visual` ones
-(their baselines are the bundled mock's). POSC_QA_TIMEOUT_MS (default 5000) is how long a
+from POSC_PORTAL_DATA (a copy of portal-data.yaml); tests marked `mock_only` are skipped there
+(they submit, read the mock's inspection endpoint or need its reset, or check the mock's own
+wording where the job aids give none), and so are the `visual` ones (their baselines are the
+bundled mock's). POSC_QA_TIMEOUT_MS (default 5000) is how long a
 check waits for the portal before it fails.
 
     pytest tests/portal -m visual --update-baselines   # accept the current look as the baseline
@@ -21,7 +22,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from tests.portal import walk
+from tests.portal import finding, walk
 
 DATA = Path(__file__).with_name("portal-data.yaml")
 TIMEOUT_MS = float(os.environ.get("POSC_QA_TIMEOUT_MS", "5000"))
@@ -62,7 +63,7 @@ def fresh_portal(request: pytest.FixtureRequest, pytestconfig: pytest.Config) ->
     the tests that need that (or the inspection endpoint) are skipped against it."""
     if given_url(pytestconfig):
         if request.node.get_closest_marker("mock_only"):
-            pytest.skip("needs the bundled mock (its inspection endpoint or its reset)")
+            pytest.skip("needs the bundled mock (it submits, reads its inspection endpoint or checks its wording)")
         return
     request.getfixturevalue("mock_portal")
 
@@ -78,4 +79,5 @@ def signed_in(page: Page, base_url: str, credentials: tuple[str, str]) -> Page:
     """A browser page on the POSC home page, logged in."""
     page.set_default_timeout(TIMEOUT_MS)
     walk.log_in(page, base_url, *credentials)
+    expect(finding.signed_in_marker(page).first, "the POSC home page after Log In").to_be_visible()
     return page

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.portal import visual, walk
+from tests.portal import finding, visual, walk
 from tests.portal.conftest import TIMEOUT_MS, given_url
-from tests.portal.walk import panel
+from tests.portal.finding import panel
 
 BASELINES = Path(__file__).with_name("baselines")
 DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
@@ -60,8 +60,8 @@ class Camera:
 
     def shoot(self, *names: str) -> None:
         for name in names:
+            expect(finding.title(self.page, PANELS[name]), PANELS[name]).to_be_visible()
             region = panel(self.page, PANELS[name])
-            expect(region).to_be_visible()
             self.shots[name] = region.screenshot(
                 mask=dynamic_parts(self.page), animations="disabled", caret="hide", scale="css")
 
@@ -87,35 +87,34 @@ def screenshots(request: pytest.FixtureRequest, browser: Browser, portal_data: d
 
 
 def _walk_disenrollment(page: Page, camera: Camera, url: str, credentials, data: dict) -> None:
-    page.goto(f"{url}/")
+    walk.open_login(page, url)
     camera.shoot("login")
     walk.log_in(page, url, *credentials)
     walk.open_member_search(page)
     camera.shoot("member_search")
     walk.search_member(page, data["member"])
     camera.shoot("disenrollment")
-    page.get_by_label("Disenrollment Reason").select_option(label=data["reason"])
-    page.get_by_role("button", name="Submit", exact=True).click()
+    walk.choose_reason(page, data["reason"])
+    finding.control(page, "disenrollment", "submit").click()
     camera.shoot("disenrollment_confirmation")
 
 
 def _walk_group_unlink(page: Page, camera: Camera, data: dict) -> None:
     walk.open_list_of_providers(page)
     camera.shoot("list_of_providers")
-    walk.open_list_of_providers(page).get_by_role("link", name=data["provider"]["name"], exact=True).click()
+    walk.choose_provider(page, data["provider"]["name"])
     camera.shoot("steps")
-    panel(page, "Steps").get_by_role("link", name="Group Practice Info", exact=True).click()
+    finding.control(panel(page, "Steps"), "steps", "group_practice_info").click()
     camera.shoot("list_of_locations")
     walk.open_location(page, data["location"])
     camera.shoot("list_of_servicing_providers")
     walk.choose_practitioner(page, data["practitioner"]["name"], data["pages"])
     camera.shoot("service_provider_detail", "date_detail")
-    panel(page, "Date Detail").get_by_label("End Date").fill(NEXT_YEAR_END)
-    page.get_by_role("button", name="Update", exact=True).click()
-    page.get_by_role("button", name="Submit", exact=True).click()
+    walk.save_end_date(page, NEXT_YEAR_END)
+    finding.control(page, "list_of_servicing_providers", "submit").click()
     camera.shoot("agreement")
-    page.get_by_label("I agree").check()
-    panel(page, "Agreement").get_by_role("button", name="Submit", exact=True).click()
+    finding.control(page, "agreement", "certify").check()
+    finding.control(panel(page, "Agreement"), "agreement", "submit").click()
     camera.shoot("processing")
 
 
