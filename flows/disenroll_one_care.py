@@ -208,7 +208,9 @@ async def submit(page: Page, ctx: FlowContext) -> None:
 
 async def read_confirmation(page: Page, ctx: FlowContext) -> FlowResult:
     """Step 11: verify that the disenrollment has been validated by MMIS."""
-    panel, text = await read_panel(confirmation.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
+    panel, text = await read_panel(
+        confirmation.locator(page, "title"), panel=confirmation.name, timeout_ms=ctx.timeouts.element_ms
+    )
     shot = await capture_evidence(ctx, panel)
     dates = US_DATE.findall(text)
     facts = {

@@ -126,7 +126,7 @@ async def open_update_profile(page: Page, ctx: FlowContext) -> None:
 async def select_provider(page: Page, ctx: FlowContext) -> None:
     """Step 4: the group practice the job acts for. LTSS, dental and ORP providers are
     refused by the portal, and that refusal is the record's."""
-    listed = await region(providers.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
+    listed = await region(providers.locator(page, "title"), panel=providers.name, timeout_ms=ctx.timeouts.element_ms)
     # A row with a cell naming the provider ID (cells, not the row's text: portals that put no
     # space between cells would run "110000001A" into the city).
     named = provider_id_pattern(ctx.provider_id)
@@ -155,7 +155,7 @@ async def select_location(page: Page, record: UnlinkRecord, ctx: FlowContext) ->
     """Steps 6-7: the DBA name, matched whole; a name listed twice is refused."""
     # Within the List of Locations panel, whatever its markup (the job aid's second picture
     # of it has no "DBA Name" header at all).
-    listed = await region(locations.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
+    listed = await region(locations.locator(page, "title"), panel=locations.name, timeout_ms=ctx.timeouts.element_ms)
     entries, count = await choices.choice(listed, record.location)
     if count == 0:
         raise Rejection(f"no service location named {record.location!r} in the List of Locations", panel=locations.name)
@@ -178,7 +178,7 @@ async def select_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext
 async def verify_practitioner(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:
     """Step 8: "Verify the correct provider was selected" — the name, and the NPI when the
     job gives one."""
-    _, text = await read_panel(detail.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
+    _, text = await read_panel(detail.locator(page, "title"), panel=detail.name, timeout_ms=ctx.timeouts.element_ms)
     words = set(re.findall(r"[^\W\d_]+", record.practitioner.upper()))
     if not words <= set(re.findall(r"[^\W\d_]+", text.upper())):
         raise Rejection(
@@ -269,7 +269,7 @@ def _processing_shown(page: Page) -> Locator:
 
 
 async def read_processing(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
-    panel, text = await read_panel(_processing_shown(page), timeout_ms=ctx.timeouts.element_ms)
+    panel, text = await read_panel(_processing_shown(page), panel=processing.name, timeout_ms=ctx.timeouts.element_ms)
     shot = await capture_evidence(ctx, panel)
     request = REQUEST_NUMBER.search(text)
     facts = {

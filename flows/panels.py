@@ -27,7 +27,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from robots.errors import ConfigError, SelectorError, TransientError
+from flows.page_status import server_failed
+from robots.errors import ConfigError, SelectorError, ServerError, SessionExpired, TransientError
 
 Scope = Page | Locator
 STRICT_VIOLATION = re.compile(r"strict mode violation: .* resolved to (\d+) elements")
@@ -98,7 +99,7 @@ class Panel:
         try:
             await found.first.wait_for(state="visible", timeout=timeout_ms)
         except PlaywrightTimeout:
-            raise SelectorError(self.name, key, found=0) from None
+            raise (await page_failed(scope, self.name) or SelectorError(self.name, key, found=0)) from None
         count = await found.count()
         if count != 1:
             raise SelectorError(self.name, key, found=count)
@@ -131,11 +132,24 @@ class Panel:
             found = await target.count()
             if found == 1:
                 raise TransientError(f"panel '{self.name}': control '{key}' did not respond in time") from None
+            if found == 0 and (failed := await page_failed(scope, self.name)):
+                raise failed from None
             raise SelectorError(self.name, key, found=found) from None
         except PlaywrightError as error:
             if match := STRICT_VIOLATION.search(str(error)):
                 raise SelectorError(self.name, key, found=int(match.group(1))) from None
             raise
+
+
+async def page_failed(scope: Scope, panel: str) -> Exception | None:
+    """A control or a title is missing because the page failed (5xx, no answer) or the
+    session ended: passing troubles, not a changed portal. None otherwise."""
+    page = scope if isinstance(scope, Page) else scope.page
+    if status := server_failed(page):
+        return ServerError(f"the portal answered HTTP {status} instead of panel '{panel}'")
+    if await Panel.load("login").locator(page, "password").count():
+        return SessionExpired(panel)
+    return None
 
 
 def build_locator(scope: Scope, spec: Mapping[str, Any]) -> Locator:

@@ -25,7 +25,7 @@ servicing = Panel.load("list_of_servicing_providers")
 
 async def _panel(page: Page, ctx: FlowContext) -> Locator:
     """The List of Servicing Providers panel, whatever its markup."""
-    return await region(servicing.locator(page, "title"), timeout_ms=ctx.timeouts.element_ms)
+    return await region(servicing.locator(page, "title"), panel=servicing.name, timeout_ms=ctx.timeouts.element_ms)
 
 
 async def _entries(page: Page, name: str, ctx: FlowContext) -> tuple[Locator, int]:

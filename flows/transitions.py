@@ -5,51 +5,23 @@
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator, Page, Request, Response
+from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.context import FlowContext, capture_evidence
-from flows.panels import Panel
+from flows.page_status import loaded, server_failed
+from flows.panels import Panel, page_failed
 from robots.errors import Rejection, SelectorError, ServerError, SessionExpired, TransientError
 
 # A page that failed (5xx, no answer) after a click that changes nothing on the server is
 # tried again, as a person would: Back, and the same click. Submits are never retried here.
 STEP_RETRIES = 4
 
-_last_status: weakref.WeakKeyDictionary[Page, int] = weakref.WeakKeyDictionary()
-
-
 # The red circle with a white 'x' where a portal writes it as a character: not the message.
 ERROR_SIGNS = "✖✕✗✘❌⊗ⓧ⨂"
-
-# What a page that never got an answer counts as (connection refused or reset).
-NO_ANSWER = 599
-
-
-def track(page: Page) -> None:
-    """Remember the HTTP status of each document the page loads: a 500 page, or the
-    browser's own error page for a connection refused, has no panel to wait for."""
-
-    def on_response(response: Response) -> None:
-        request = response.request
-        if request.is_navigation_request() and response.frame == page.main_frame:
-            _last_status[page] = response.status
-
-    def on_request_failed(request: Request) -> None:
-        if request.is_navigation_request() and request.frame == page.main_frame:
-            _last_status[page] = NO_ANSWER
-
-    page.on("response", on_response)
-    page.on("requestfailed", on_request_failed)
-
-
-def server_failed(page: Page) -> int | None:
-    status = _last_status.get(page)
-    return status if status is not None and status >= 500 else None
 
 
 async def settle(page: Page, timeout_ms: float) -> None:
@@ -120,7 +92,7 @@ async def _once_more(page: Page, action: Callable[[], Awaitable[None]], start: L
             response = await page.reload(wait_until="domcontentloaded")
         except PlaywrightError:
             raise ServerError("the portal did not answer the page again") from None
-        _last_status[page] = response.status if response is not None else 200
+        loaded(page, response.status if response is not None else 200)
         return
     if await start.count():
         await action()
@@ -198,12 +170,12 @@ PANEL_SCRIPT = """(title, wantText) => {
 }"""
 
 
-async def read_panel(title: Locator, *, timeout_ms: float = 10_000) -> tuple[Locator, str]:
+async def read_panel(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000) -> tuple[Locator, str]:
     """The panel `title` heads (a locator, for a screenshot) and its text on one line."""
     try:
         marker, text = await title.first.evaluate(PANEL_SCRIPT, True, timeout=timeout_ms)
     except PlaywrightTimeout:
-        raise SelectorError("panel", "title", found=0) from None
+        raise await title_missing(title.page, panel) from None
     return title.page.locator(f'[data-posc-region="{marker}"]'), text
 
 
@@ -216,10 +188,16 @@ async def capture_panel(ctx: FlowContext, title: Locator) -> str | None:
     return await capture_evidence(ctx, panel)
 
 
-async def region(title: Locator, *, timeout_ms: float = 10_000) -> Locator:
+async def region(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000) -> Locator:
     """The panel `title` heads, for a screenshot of that panel only."""
     try:
         marker, _ = await title.first.evaluate(PANEL_SCRIPT, False, timeout=timeout_ms)
     except PlaywrightTimeout:
-        raise SelectorError("panel", "title", found=0) from None
+        raise await title_missing(title.page, panel) from None
     return title.page.locator(f'[data-posc-region="{marker}"]')
+
+
+async def title_missing(page: Page, panel: str) -> Exception:
+    """Why a panel's title is not there: a failed page or the login panel (both passing), or
+    else the portal changed."""
+    return await page_failed(page, panel) or SelectorError(panel, "title", found=0)

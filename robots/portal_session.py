@@ -11,7 +11,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.login import log_in
-from flows.transitions import track
+from flows.page_status import track
 from robots.browser import BrowserHost
 from robots.config import RunConfig
 from robots.credentials import Credentials

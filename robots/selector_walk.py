@@ -20,8 +20,9 @@ from flows import disenroll_one_care as disenroll
 from flows import group_unlink as unlink
 from flows.context import FlowContext
 from flows.login import log_in
+from flows.page_status import track
 from flows.panels import Panel
-from flows.transitions import settle, track
+from flows.transitions import settle
 from robots.credentials import Credentials
 from robots.errors import PoscError
 from robots.panel_check import Checker

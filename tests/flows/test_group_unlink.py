@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 
+from playwright.async_api import async_playwright
+
+from flows import group_unlink
+from flows.context import FlowContext
+from flows.login import log_in
+from flows.page_status import track
+from robots.browser import launch_options
+from robots.credentials import Credentials
+from robots.errors import SessionExpired
+from robots.records import UnlinkRecord
 from tests.flows.conftest import results, run_job, statuses, write_job
 
 GROUP = "110000001A"  # Bay State Family Medicine Group
@@ -99,3 +111,39 @@ def test_provider_the_portal_cannot_update_is_refused_with_its_message(portal, t
     assert row["status"] == "rejected"
     assert "Long-Term Services and Supports" in row["message"]
     assert portal.transactions() == []
+
+
+def test_a_session_that_ends_while_paging_the_list_is_an_expired_session_not_a_changed_portal(portal, credentials):
+    """Step 7 turns the list's pages; when the session ends in between, the page shows the
+    login panel instead of the list: SessionExpired (log in again, retry), never SelectorError
+    (which would stop the whole run as if the portal had changed)."""
+
+    async def scenario():
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(**launch_options())
+            try:
+                context = await browser.new_context()
+                page = await context.new_page()
+                track(page)
+                await log_in(page, portal.url, Credentials(*credentials), timeout_ms=15_000)
+                ctx = FlowContext(portal_url=portal.url, provider_id=GROUP, dry_run=True, verify_first=False,
+                                  mark_submitting=lambda: None, capture=lambda panel: None)
+                record = UnlinkRecord(location=CLINIC, practitioner="YOUNG, ROBERT",
+                                      end_date=dt.date.fromisoformat(FUTURE))
+                await group_unlink.open_update_profile(page, ctx)
+                await group_unlink.select_provider(page, ctx)
+                await group_unlink.open_group_practice_info(page, ctx)
+                await group_unlink.select_location(page, record, ctx)
+                await context.clear_cookies()  # the portal's session is gone
+                try:
+                    await group_unlink.select_practitioner(page, record, ctx)
+                except Exception as error:  # noqa: BLE001  (the test is which one)
+                    return error
+                return None
+            finally:
+                await browser.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        error = pool.submit(asyncio.run, scenario()).result(timeout=120)
+
+    assert isinstance(error, SessionExpired), repr(error)

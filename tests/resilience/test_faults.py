@@ -63,3 +63,4 @@ def test_a_page_that_failed_is_never_taken_for_an_expired_session(portal_factory
     assert "HTTP 500" in log  # the faults did hit the run
     assert "session expired" not in log
     assert_exactly_once(results(out), [t for t in portal.transactions() if t["kind"] == "disenrollment"])
+
