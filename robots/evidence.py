@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from PIL import Image
-from playwright.async_api import Locator
+from playwright.async_api import Locator, Page
 
 SCREENSHOTS = "screenshots"
 TRACES = "traces"
@@ -46,8 +46,19 @@ class Evidence:
 
     async def capture(self, panel: Locator, seq: int, key: str) -> str:
         """Screenshots the panel (not the whole page); returns the path relative to the run."""
-        relative = f"{SCREENSHOTS}/{self.stem(seq, key)}.png"
-        png = await _screenshot(panel, self.out_dir / relative)
+        relative = self._relative(seq, key)
+        return await self._with_thumbnail(await _screenshot(panel, self.out_dir / relative), relative)
+
+    async def capture_view(self, page: Page, seq: int, key: str) -> str:
+        """Screenshots what the page shows (the visible part): a refusal's evidence, its
+        message "in the upper portion of the panel" with the panel around it."""
+        relative = self._relative(seq, key)
+        return await self._with_thumbnail(await page.screenshot(path=self.out_dir / relative, scale="css"), relative)
+
+    def _relative(self, seq: int, key: str) -> str:
+        return f"{SCREENSHOTS}/{self.stem(seq, key)}.png"
+
+    async def _with_thumbnail(self, png: bytes, relative: str) -> str:
         # Off the event loop: the other workers' browsers go on meanwhile.
         await asyncio.to_thread(self._write_thumbnail, png, self.out_dir / thumbnail_path(relative))
         return relative

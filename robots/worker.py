@@ -140,7 +140,7 @@ class Worker:
                         raise _Stopped
                     result = await self._attempt(key, seq, record, attempt.retry_state.attempt_number)
         except Rejection as refusal:
-            return Outcome(RecordState.REJECTED, refusal.message)
+            return Outcome(RecordState.REJECTED, refusal.message, None, await self._refusal_evidence(seq, key))
         except SelectorError as error:
             self.crew.stop_run(f"the portal changed: {error}")
             return Outcome(RecordState.FAILED, f"the portal changed: {error}")
@@ -150,6 +150,17 @@ class Worker:
             self.crew.stop_run(str(error))
             raise _Stopped from error
         return Outcome(RecordState(result.status), result.message, result.confirmation, result.screenshot)
+
+    async def _refusal_evidence(self, seq: int, key: str) -> str | None:
+        """What the portal showed when it refused: the supervisor sees its own words in place.
+        Evidence never changes an outcome: None when it cannot be had."""
+        page = self.session.page
+        if page is None or page.is_closed():
+            return None
+        try:
+            return await self.crew.evidence.capture_view(page, seq, key)
+        except Exception:
+            return None
 
     async def _attempt(self, key: str, seq: int, record: Record, number: int) -> FlowResult:
         crew = self.crew

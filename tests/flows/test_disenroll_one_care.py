@@ -50,12 +50,16 @@ def test_mixed_job_ends_each_record_at_its_true_status_and_submits_only_the_vali
     assert summary.exit_code == 1  # rejections: not every record ended done
 
 
-def test_rejections_carry_the_portals_own_message(portal, tmp_path):
+def test_rejections_carry_the_portals_own_message_and_a_screenshot_of_it(portal, tmp_path):
     job = disenroll_job(tmp_path, [NOT_FOUND, NAME_MISMATCH, NOT_ONE_CARE, OTHER_PLAN])
 
     run_job(job, portal.url, tmp_path / "out")
 
-    messages = {row["key"]: row["message"] for row in results(tmp_path / "out")}
+    rows = results(tmp_path / "out")
+    for row in rows:  # the refusal as the portal showed it, each record its own file
+        assert (tmp_path / "out" / row["screenshot"]).read_bytes().startswith(b"\x89PNG"), row["key"]
+    assert len({row["screenshot"] for row in rows}) == len(rows)
+    messages = {row["key"]: row["message"] for row in rows}
     assert messages["199999999999"] == "No member was found for the Member ID entered."
     assert "does not match our records" in messages["100000000003"]
     assert messages["100000000006"] == "The member is not currently enrolled in One Care."
