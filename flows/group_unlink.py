@@ -1,5 +1,7 @@
 """Job aid: Update Provider Profile - Group Unlink Requests — one record, step by step.
 
+      find_submitted_request   (after a Submit whose answer was lost: Inquire Profile Update
+                               Status lists the request if it landed)
 1-3   open_update_profile      Manage Provider Information > Maintain Profile > Update Your ...
 4     select_provider          the group practice in the List of Providers
 5     open_group_practice_info the Steps panel's Group Practice Info
@@ -7,8 +9,7 @@
 7     select_practitioner      the name in the List of Servicing Providers (every page read:
                                a name listed twice is refused, never guessed)
 8     verify_practitioner      the Service Provider Detail shows that practitioner (and NPI)
-      read_end_date_on_file    (the robot's exactly-once check: the end date already requested;
-      find_submitted_request    after an unknown Submit, Inquire Profile Update Status too)
+      read_end_date_on_file    (the robot's exactly-once check: the end date already requested)
 8     enter_end_date           End Date in the Date Detail panel
 9     save_item                Update: back to the List of Servicing Providers
 10    submit_changes           Submit: the Agreement panel
@@ -71,6 +72,11 @@ inquiry = Panel.load("inquire_profile_status")
 
 
 async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
+    # After a Submit whose answer was lost: not every portal shows a requested end date before
+    # it is processed, but the list of requests it received says whether the Submit landed.
+    # Read first: it is the shorter walk (a retried record under a short session must fit).
+    if ctx.verify_first and (found := await find_submitted_request(page, record, ctx)):
+        return found
     await open_service_provider_detail(page, record, ctx)
     on_file = await read_end_date_on_file(page, ctx)
     if on_file == record.end_date:
@@ -81,12 +87,6 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
             f"the job asks for {us_date(record.end_date)}: left unchanged",
             panel=detail.name,
         )
-    if ctx.verify_first:
-        # Not every portal shows a requested end date before it is processed: the list of
-        # requests it received says whether our earlier Submit landed.
-        if found := await find_submitted_request(page, record, ctx):
-            return found
-        await open_service_provider_detail(page, record, ctx)
     await enter_end_date(page, record, ctx)
     try:
         await save_item(page, record, ctx)
