@@ -46,6 +46,9 @@ class FlowContext:
     # starts on a new session.
     discard_session: Callable[[], None] = lambda: None
     timeouts: Timeouts = field(default_factory=Timeouts)
+    # What the run has learned of the portal's lists, shared by its workers (which page of a
+    # location's List of Servicing Providers names whom); a hint, always checked on the page.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 async def capture_evidence(ctx: FlowContext, panel: Locator) -> str | None:

@@ -63,6 +63,7 @@ class Crew:
     queue: WorkQueue
     breaker: Breaker
     lifetime: SessionLifetime = field(default_factory=SessionLifetime)
+    memo: dict = field(default_factory=dict)  # the flows' hints about the portal's lists
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     stop_reason: str | None = None
 
@@ -219,6 +220,7 @@ class Worker:
             capture=capture,
             discard_session=self.session.discard,
             timeouts=crew.config.timeouts,
+            memo=crew.memo,
         )
 
 

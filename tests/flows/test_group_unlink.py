@@ -8,7 +8,7 @@ import datetime as dt
 
 from playwright.async_api import async_playwright
 
-from flows import group_unlink
+from flows import group_unlink, servicing_list
 from flows.context import FlowContext
 from flows.login import log_in
 from flows.page_status import track
@@ -113,10 +113,10 @@ def test_provider_the_portal_cannot_update_is_refused_with_its_message(portal, t
     assert portal.transactions() == []
 
 
-def test_a_session_that_ends_while_paging_the_list_is_an_expired_session_not_a_changed_portal(portal, credentials):
-    """Step 7 turns the list's pages; when the session ends in between, the page shows the
-    login panel instead of the list: SessionExpired (log in again, retry), never SelectorError
-    (which would stop the whole run as if the portal had changed)."""
+def _on_the_list_of_servicing_providers(portal, credentials, then):
+    """Logs in and walks steps 1-7 to the first page of MAIN STREET CLINIC's List of Servicing
+    Providers (a real Chromium on the real mock), then returns `await then(page, context, ctx,
+    reopen)`."""
 
     async def scenario():
         async with async_playwright() as playwright:
@@ -130,20 +130,62 @@ def test_a_session_that_ends_while_paging_the_list_is_an_expired_session_not_a_c
                                   mark_submitting=lambda: None, capture=lambda panel: None)
                 record = UnlinkRecord(location=CLINIC, practitioner="YOUNG, ROBERT",
                                       end_date=dt.date.fromisoformat(FUTURE))
+
+                async def reopen():
+                    await group_unlink.select_location(page, record, ctx)
+
                 await group_unlink.open_update_profile(page, ctx)
                 await group_unlink.select_provider(page, ctx)
                 await group_unlink.open_group_practice_info(page, ctx)
-                await group_unlink.select_location(page, record, ctx)
-                await context.clear_cookies()  # the portal's session is gone
-                try:
-                    await group_unlink.select_practitioner(page, record, ctx)
-                except Exception as error:  # noqa: BLE001  (the test is which one)
-                    return error
-                return None
+                await reopen()
+                return await then(page, context, ctx, reopen)
             finally:
                 await browser.close()
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        error = pool.submit(asyncio.run, scenario()).result(timeout=120)
+        return pool.submit(asyncio.run, scenario()).result(timeout=120)
+
+
+def test_a_session_that_ends_while_paging_the_list_is_an_expired_session_not_a_changed_portal(portal, credentials):
+    """Step 7 turns the list's pages; when the session ends in between, the page shows the
+    login panel instead of the list: SessionExpired (log in again, retry), never SelectorError
+    (which would stop the whole run as if the portal had changed)."""
+
+    async def session_gone(page, context, ctx, reopen):
+        await context.clear_cookies()  # the portal's session is gone
+        try:
+            await servicing_list.find_practitioner(page, "YOUNG, ROBERT", CLINIC, ctx, reopen=reopen)
+        except Exception as error:  # noqa: BLE001  (the test is which one)
+            return error
+        return None
+
+    error = _on_the_list_of_servicing_providers(portal, credentials, session_gone)
 
     assert isinstance(error, SessionExpired), repr(error)
+
+
+def test_once_the_list_was_read_a_later_record_goes_straight_to_its_page_and_a_wrong_hint_costs_only_time(
+        portal, credentials):
+    """The first search reads all three pages; the run remembers where each name is listed, so
+    the next one (page 3) turns one page, not three. A hint the page does not bear out (the
+    list changed) is never trusted: the whole list is read again."""
+
+    async def twice(page, context, ctx, reopen):
+        turns = []
+        page.on("framenavigated", lambda frame: turns.append(frame.url) if frame == page.main_frame else None)
+        await servicing_list.find_practitioner(page, "ABBOTT, JANE", CLINIC, ctx, reopen=reopen)
+        first = len(turns)
+        await reopen()
+        turns.clear()
+        young = await servicing_list.find_practitioner(page, "YOUNG, ROBERT", CLINIC, ctx, reopen=reopen)
+        second = len(turns), await young.inner_text()
+        await reopen()
+        ctx.memo[next(iter(ctx.memo))]["young, robert"] = [2]  # a hint gone stale
+        stale = await servicing_list.find_practitioner(page, "YOUNG, ROBERT", CLINIC, ctx, reopen=reopen)
+        return first, second, await stale.inner_text()
+
+    first, (second, young), stale = _on_the_list_of_servicing_providers(portal, credentials, twice)
+
+    assert first == 3  # pages 2 and 3, then back to page 1 for ABBOTT
+    assert second == 1 and young == "YOUNG, ROBERT"
+    assert stale == "YOUNG, ROBERT"
