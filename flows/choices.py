@@ -10,8 +10,9 @@ whole (case and spacing aside), so "SMITH, JOHN" never picks "SMITH, JOHNATHAN".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from playwright.async_api import Locator
+from playwright.async_api import Locator, Page
 
 from flows.panels import loose
 
@@ -29,10 +30,11 @@ def named(scope: Locator, name: str | re.Pattern[str]) -> list[Locator]:
 async def choice(scope: Locator, name: str | re.Pattern[str]) -> tuple[Locator, int]:
     """The entries named `name` in the first form the panel uses, and how many there are
     (0 when the panel lists no such name)."""
-    for way in named(scope, name):
+    ways = named(scope, name)
+    for way in ways:
         if count := await way.count():
             return way, count
-    return named(scope, name)[0], 0
+    return ways[0], 0
 
 
 async def clickable(row: Locator) -> Locator:
@@ -43,9 +45,9 @@ async def clickable(row: Locator) -> Locator:
     return row.get_by_role("cell").or_(row.get_by_role("rowheader")).or_(row.get_by_role("gridcell")).first
 
 
-def rows_with(scope: Locator, content: Locator) -> Locator:
-    """The table rows of `scope` holding `content`, innermost only: legacy portals lay pages
+def innermost_rows(scope: Page | Locator, narrow: Callable[[Locator], Locator]) -> Locator:
+    """The table rows of `scope` that `narrow` keeps, innermost only: legacy portals lay pages
     out in tables, so a row of the layout holds every row of the list inside it too."""
-    # The inner locators are the page's: Playwright queries them within each row.
-    inner_rows = scope.page.get_by_role("row").filter(has=content)
-    return scope.get_by_role("row").filter(has=content, has_not=inner_rows)
+    page = scope if isinstance(scope, Page) else scope.page
+    # The inner locator is the page's: Playwright queries it within each row.
+    return narrow(scope.get_by_role("row")).filter(has_not=narrow(page.get_by_role("row")))

@@ -130,9 +130,8 @@ async def select_provider(page: Page, ctx: FlowContext) -> None:
     # A row with a cell naming the provider ID (cells, not the row's text: portals that put no
     # space between cells would run "110000001A" into the city).
     named = provider_id_pattern(ctx.provider_id)
-    rows = choices.rows_with(
-        listed, page.get_by_role("cell", name=named).or_(page.get_by_role("rowheader", name=named))
-    )
+    cell = page.get_by_role("cell", name=named).or_(page.get_by_role("rowheader", name=named))
+    rows = choices.innermost_rows(listed, lambda rows: rows.filter(has=cell))
     count = await rows.count()
     if count != 1:
         raise PortalMismatch(
@@ -319,8 +318,7 @@ async def find_submitted_request(
             rows = rows.filter(has_text=re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE))
         return rows
 
-    # Innermost rows only: a row of the page's layout table holds the list's rows too.
-    rows = naming_the_request(page.get_by_role("row")).filter(has_not=naming_the_request(page.get_by_role("row")))
+    rows = choices.innermost_rows(page, naming_the_request)
     if await rows.count() < 1:
         return None
     text = " ".join((await rows.first.inner_text()).split())

@@ -114,10 +114,8 @@ async def expect_gone(page: Page, control: Locator, *, panel: str, timeout_ms: f
         return
     if refused in done and refused.exception() is None and await control.count():
         raise Rejection(await error_text(page), panel=panel)
-    if await Panel.load("login").locator(page, "password").count():
-        raise SessionExpired(panel)
-    if status := server_failed(page):
-        raise ServerError(f"the portal answered HTTP {status}")
+    if failed := await page_failed(page, panel):
+        raise failed
     raise TransientError(f"panel '{panel}' did not close in time")
 
 
@@ -172,11 +170,7 @@ PANEL_SCRIPT = """(title, wantText) => {
 
 async def read_panel(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000) -> tuple[Locator, str]:
     """The panel `title` heads (a locator, for a screenshot) and its text on one line."""
-    try:
-        marker, text = await title.first.evaluate(PANEL_SCRIPT, True, timeout=timeout_ms)
-    except PlaywrightTimeout:
-        raise await title_missing(title.page, panel) from None
-    return title.page.locator(f'[data-posc-region="{marker}"]'), text
+    return await _mark_panel(title, want_text=True, panel=panel, timeout_ms=timeout_ms)
 
 
 async def capture_panel(ctx: FlowContext, title: Locator) -> str | None:
@@ -190,14 +184,13 @@ async def capture_panel(ctx: FlowContext, title: Locator) -> str | None:
 
 async def region(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000) -> Locator:
     """The panel `title` heads, for a screenshot of that panel only."""
+    return (await _mark_panel(title, want_text=False, panel=panel, timeout_ms=timeout_ms))[0]
+
+
+async def _mark_panel(title: Locator, *, want_text: bool, panel: str, timeout_ms: float) -> tuple[Locator, str]:
     try:
-        marker, _ = await title.first.evaluate(PANEL_SCRIPT, False, timeout=timeout_ms)
+        marker, text = await title.first.evaluate(PANEL_SCRIPT, want_text, timeout=timeout_ms)
     except PlaywrightTimeout:
-        raise await title_missing(title.page, panel) from None
-    return title.page.locator(f'[data-posc-region="{marker}"]')
-
-
-async def title_missing(page: Page, panel: str) -> Exception:
-    """Why a panel's title is not there: a failed page or the login panel (both passing), or
-    else the portal changed."""
-    return await page_failed(page, panel) or SelectorError(panel, "title", found=0)
+        # A failed page or the login panel (both passing), or else the portal changed.
+        raise (await page_failed(title.page, panel) or SelectorError(panel, "title", found=0)) from None
+    return title.page.locator(f'[data-posc-region="{marker}"]'), text
