@@ -4,15 +4,19 @@ inspection endpoint."""
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import yaml
+from playwright.async_api import Page, async_playwright
 
 from flows.context import Timeouts
+from robots.browser import launch_options
 from robots.config import Retry, RunConfig
 from robots.runner import RunSummary, run
 
@@ -20,6 +24,25 @@ from robots.runner import RunSummary, run
 # long enough for two test processes sharing two cores.
 FAST_TIMEOUTS = Timeouts(element_ms=6_000, navigation_ms=12_000, submit_ms=6_000, attempt_ms=90_000)
 FAST_RETRY = Retry(attempts=3, initial_s=0.05, max_s=0.3, jitter_s=0.05)
+
+
+T = TypeVar("T")
+
+
+def in_chromium(scenario: Callable[[Page], Awaitable[T]], *, timeout_s: float = 120) -> T:
+    """`scenario(page)` on a fresh page of a real Chromium, with the async API the flows use,
+    in a thread of its own (pytest-playwright's sync API keeps the main thread's loop)."""
+
+    async def run_it() -> T:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(**launch_options())
+            try:
+                return await scenario(await browser.new_page())
+            finally:
+                await browser.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run_it()).result(timeout=timeout_s)
 
 
 def write_job(folder: Path, kind: str, provider_id: str, records: list[dict[str, Any]], **extra: Any) -> Path:

@@ -3,13 +3,8 @@ row (a JSF data table with row selection), always by the whole name."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-
-from playwright.async_api import async_playwright
-
 from flows import choices
-from robots.browser import launch_options
+from tests.flows.conftest import in_chromium
 
 # Each list records the entry chosen in the page's title, so a test sees what a click did.
 LISTS = """<!DOCTYPE html><html lang=en><title>none</title><body>
@@ -32,18 +27,11 @@ LISTS = """<!DOCTYPE html><html lang=en><title>none</title><body>
 
 
 def _in_page(probe):
-    async def run():
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(**launch_options())
-            try:
-                page = await browser.new_page()
-                await page.set_content(LISTS)
-                return await probe(page)
-            finally:
-                await browser.close()
+    async def on_the_lists(page):
+        await page.set_content(LISTS)
+        return await probe(page)
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result(timeout=60)
+    return in_chromium(on_the_lists)
 
 
 def test_a_link_named_exactly_is_chosen_never_a_longer_name():

@@ -4,14 +4,10 @@ as its own words; the page's other texts never are."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-
 import pytest
-from playwright.async_api import async_playwright
 
 from flows.transitions import error_shown, error_text
-from robots.browser import launch_options
+from tests.flows.conftest import in_chromium
 
 MESSAGE = "No member was found for the Member ID entered."
 
@@ -36,18 +32,11 @@ ERROR_LINES = {
 
 
 def _read(html: str):
-    async def run():
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(**launch_options())
-            try:
-                page = await browser.new_page()
-                await page.set_content(html)
-                return await error_shown(page), await error_text(page)
-            finally:
-                await browser.close()
+    async def read(page):
+        await page.set_content(html)
+        return await error_shown(page), await error_text(page)
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result(timeout=60)
+    return in_chromium(read)
 
 
 @pytest.mark.parametrize("markup", sorted(ERROR_LINES))

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import datetime as dt
-
-from playwright.async_api import async_playwright
 
 from flows import group_unlink, servicing_list
 from flows.context import FlowContext
 from flows.login import log_in
 from flows.page_status import track
-from robots.browser import launch_options
 from robots.credentials import Credentials
 from robots.errors import SessionExpired
 from robots.records import UnlinkRecord
-from tests.flows.conftest import results, run_job, statuses, write_job
+from tests.flows.conftest import in_chromium, results, run_job, statuses, write_job
 
 GROUP = "110000001A"  # Bay State Family Medicine Group
 CLINIC = "MAIN STREET CLINIC"
@@ -118,32 +113,23 @@ def _on_the_list_of_servicing_providers(portal, credentials, then):
     Providers (a real Chromium on the real mock), then returns `await then(page, context, ctx,
     reopen)`."""
 
-    async def scenario():
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(**launch_options())
-            try:
-                context = await browser.new_context()
-                page = await context.new_page()
-                track(page)
-                await log_in(page, portal.url, Credentials(*credentials), timeout_ms=15_000)
-                ctx = FlowContext(portal_url=portal.url, provider_id=GROUP, dry_run=True, verify_first=False,
-                                  mark_submitting=lambda: None, capture=lambda panel: None)
-                record = UnlinkRecord(location=CLINIC, practitioner="YOUNG, ROBERT",
-                                      end_date=dt.date.fromisoformat(FUTURE))
+    async def scenario(page):
+        track(page)
+        await log_in(page, portal.url, Credentials(*credentials), timeout_ms=15_000)
+        ctx = FlowContext(portal_url=portal.url, provider_id=GROUP, dry_run=True, verify_first=False,
+                          mark_submitting=lambda: None, capture=lambda panel: None)
+        record = UnlinkRecord(location=CLINIC, practitioner="YOUNG, ROBERT", end_date=dt.date.fromisoformat(FUTURE))
 
-                async def reopen():
-                    await group_unlink.select_location(page, record, ctx)
+        async def reopen():
+            await group_unlink.select_location(page, record, ctx)
 
-                await group_unlink.open_update_profile(page, ctx)
-                await group_unlink.select_provider(page, ctx)
-                await group_unlink.open_group_practice_info(page, ctx)
-                await reopen()
-                return await then(page, context, ctx, reopen)
-            finally:
-                await browser.close()
+        await group_unlink.open_update_profile(page, ctx)
+        await group_unlink.select_provider(page, ctx)
+        await group_unlink.open_group_practice_info(page, ctx)
+        await reopen()
+        return await then(page, page.context, ctx, reopen)
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, scenario()).result(timeout=120)
+    return in_chromium(scenario)
 
 
 def test_a_session_that_ends_while_paging_the_list_is_an_expired_session_not_a_changed_portal(portal, credentials):

@@ -3,31 +3,20 @@ page that only links to the login panel, as the Virtual Gateway's does."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import urllib.parse
 
-from playwright.async_api import async_playwright
-
 from flows.login import home_url, is_logged_in, log_in
-from robots.browser import launch_options
 from robots.credentials import Credentials
+from tests.flows.conftest import in_chromium
 
 
 def _log_in_from(start_url: str, credentials: tuple[str, str]):
-    async def run():
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(**launch_options())
-            try:
-                page = await browser.new_page()
-                first = await log_in(page, start_url, Credentials(*credentials), timeout_ms=15_000)
-                again = await log_in(page, start_url, Credentials(*credentials), timeout_ms=15_000)
-                return first, again, await is_logged_in(page), home_url(page, start_url)
-            finally:
-                await browser.close()
+    async def twice(page):
+        first = await log_in(page, start_url, Credentials(*credentials), timeout_ms=15_000)
+        again = await log_in(page, start_url, Credentials(*credentials), timeout_ms=15_000)
+        return first, again, await is_logged_in(page), home_url(page, start_url)
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result(timeout=120)
+    return in_chromium(twice)
 
 
 def test_logs_in_once_and_remembers_the_home_it_landed_on(mock_portal, credentials):
