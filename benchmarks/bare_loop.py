@@ -20,7 +20,7 @@ from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from robots.browser import launch_options  # noqa: E402
+from robots.engine.browser import launch_options  # noqa: E402
 
 
 async def main(portal: str, records: list[dict], out: Path) -> dict:

@@ -37,7 +37,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from robots.portal_process import PortalProcess  # noqa: E402
+from robots.engine.portal_process import PortalProcess  # noqa: E402
 
 PLAN = "110000000A"
 USER, PASSWORD = "posc.demo", "Demo-Passw0rd!"
@@ -201,8 +201,9 @@ def memory_run(portal_url: str, job: Path, out: Path, workers: int, env: dict[st
 
 def resume_and_validate(folder: Path) -> dict:
     """A finished 10,000-record job resumed (nothing to do), and its file validated."""
-    from robots.jobfile import load_job
-    from robots.ledger import Outcome, RecordState, SqliteLedger
+    from robots.jobfile.job import load_job
+    from robots.ledger.base import Outcome, RecordState
+    from robots.ledger.sqlite import SqliteLedger
 
     records = [{"member_id": f"{200000000000 + n}", "last_name": "RIVERA", "first_name": "ANA"} for n in range(10_000)]
     job = _write_job(folder, "ten-thousand", records)

@@ -1,27 +1,19 @@
-"""The POSC workflows, one module per job aid, registered by job kind.
+"""The POSC workflows, one module per job aid, and the login that comes before them.
 
 Each flow performs one record on a logged-in page and returns a `FlowResult`, or raises one
-of `robots.errors` (see `flows.context`)."""
+of `robots.errors` (the contract is `robots.engine.flow`). `POSC` is what the composition
+root hands the engine: the login flow and a flow per job kind.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from flows import disenroll_one_care, group_unlink, login
+from robots.engine.flow import PortalFlows
 
-from playwright.async_api import Page
-
-from flows import disenroll_one_care, group_unlink
-from flows.context import FlowContext, FlowResult
-
-
-class Flow(Protocol):
-    async def perform(self, page: Page, record: Any, ctx: FlowContext) -> FlowResult: ...
-
-
-FLOWS: dict[str, Flow] = {
-    "disenroll_one_care": disenroll_one_care,  # type: ignore[dict-item]
-    "group_unlink": group_unlink,  # type: ignore[dict-item]
-}
-
-
-def flow_for(kind: str) -> Flow:
-    return FLOWS[kind]
+POSC = PortalFlows(
+    log_in=login.log_in,
+    by_kind={
+        "disenroll_one_care": disenroll_one_care,  # type: ignore[dict-item]
+        "group_unlink": group_unlink,  # type: ignore[dict-item]
+    },
+)

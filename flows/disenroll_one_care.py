@@ -16,11 +16,11 @@ import re
 
 from playwright.async_api import Page
 
-from flows.context import FlowContext, FlowResult, capture_evidence
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_matches
 from flows.transitions import act, arrival, capture_panel, expect_panel, read_panel
+from robots.engine.flow import FlowContext, FlowResult, capture_evidence
 from robots.errors import (
     AmbiguousSubmit,
     PortalMismatch,

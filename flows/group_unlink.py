@@ -25,7 +25,6 @@ import re
 from playwright.async_api import Locator, Page
 
 from flows import choices, servicing_list
-from flows.context import FlowContext, FlowResult, capture_evidence
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_id_pattern
@@ -40,6 +39,7 @@ from flows.transitions import (
     region,
     settle,
 )
+from robots.engine.flow import FlowContext, FlowResult, capture_evidence
 from robots.errors import (
     Ambiguity,
     AmbiguousSubmit,

@@ -13,9 +13,9 @@ from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.login import home_url
-from flows.page_status import server_failed
 from flows.panels import Panel, loose
 from flows.transitions import STEP_RETRIES, expect_panel, settle
+from robots.engine.page_status import server_failed
 from robots.errors import SelectorError, ServerError, SessionExpired
 
 MENU = "menu"

@@ -27,7 +27,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.page_status import server_failed
+from robots.engine.page_status import server_failed
 from robots.errors import ConfigError, SelectorError, ServerError, SessionExpired, TransientError
 
 Scope = Page | Locator

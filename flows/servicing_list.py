@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import Locator, Page, expect
 
 from flows import choices
-from flows.context import FlowContext
 from flows.panels import Panel
 from flows.transitions import act, region, settle
+from robots.engine.flow import FlowContext
 from robots.errors import Ambiguity, Rejection, SelectorError, TransientError
 
 MAX_PAGES = 200

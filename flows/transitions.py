@@ -11,9 +11,9 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.context import FlowContext, capture_evidence
-from flows.page_status import loaded, server_failed
 from flows.panels import Panel, page_failed
+from robots.engine.flow import FlowContext, capture_evidence
+from robots.engine.page_status import loaded, server_failed
 from robots.errors import Rejection, SelectorError, ServerError, SessionExpired, TransientError
 
 # A page that failed (5xx, no answer) after a click that changes nothing on the server is

@@ -107,9 +107,10 @@ def _positive(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from robots import progress
-    from robots.config import RunConfig
-    from robots.runner import run
+    from flows import POSC
+    from robots.engine import progress
+    from robots.engine.config import RunConfig
+    from robots.engine.runner import run
 
     config = RunConfig(
         job_path=args.job,
@@ -123,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
         confirm_live=_ask_at_terminal,
         browser_path=args.browser_path,
     )
-    summary = run(config, progress=progress.for_stream(sys.stdout))
+    summary = run(config, flows=POSC, progress=progress.for_stream(sys.stdout))
     _print_summary(summary)
     return summary.exit_code
 
@@ -137,7 +138,7 @@ def _print_summary(summary) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from robots.jobfile import load_job
+    from robots.jobfile.job import load_job
 
     worst = EXIT_OK
     for path in args.jobs:
@@ -176,7 +177,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check_selectors(args: argparse.Namespace) -> int:
-    from robots.selector_check import check_selectors
+    from robots.qa.check_selectors import check_selectors
 
     return check_selectors(portal=args.portal, out_dir=args.out, live=args.live, data=args.data,
                            confirm_live=_ask_at_terminal)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from robots import progress
-from robots.config import RunConfig
+from flows import POSC
 from robots.credentials import MOCK_DEMO_PASSWORD, MOCK_DEMO_USER, Credentials
-from robots.portal_process import PortalProcess
-from robots.runner import run
+from robots.engine import progress
+from robots.engine.config import RunConfig
+from robots.engine.portal_process import PortalProcess
+from robots.engine.runner import run
 
 
 def jobs_dir() -> Path:
@@ -38,6 +39,7 @@ def run_demo(out_dir: Path, *, workers: int = 2, headed: bool = False) -> int:
                     job_path=job, out_dir=out_dir / job.stem, portal=portal.url, workers=workers, headed=headed,
                     credentials=Credentials(MOCK_DEMO_USER, MOCK_DEMO_PASSWORD),
                 ),
+                flows=POSC,
                 progress=progress.for_stream(sys.stdout),
             )
             totals = ", ".join(f"{s.replace('_', ' ')} {n}" for s, n in sorted(summary.totals.items()) if n)

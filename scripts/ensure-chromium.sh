@@ -6,7 +6,7 @@ set -euo pipefail
 VENV=${VENV:-.venv}
 
 which_browser() {
-    "$VENV/bin/python" -m robots.browser --which 2>/dev/null
+    "$VENV/bin/python" -m robots.engine.browser --which 2>/dev/null
 }
 
 apt_install() {

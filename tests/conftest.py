@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from robots.browser import LAUNCH_ARGS, find_chromium
-from robots.portal_process import PortalProcess
+from robots.engine.browser import LAUNCH_ARGS, find_chromium
+from robots.engine.portal_process import PortalProcess
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

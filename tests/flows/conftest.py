@@ -15,10 +15,11 @@ import pytest
 import yaml
 from playwright.async_api import Page, async_playwright
 
-from flows.context import Timeouts
-from robots.browser import launch_options
-from robots.config import Retry, RunConfig
-from robots.runner import RunSummary, run
+from flows import POSC
+from robots.engine.browser import launch_options
+from robots.engine.config import Retry, RunConfig
+from robots.engine.flow import Timeouts
+from robots.engine.runner import RunSummary, run
 
 # Short waits: the mock answers in milliseconds, and a test that waits should fail fast;
 # long enough for two test processes sharing two cores.
@@ -53,7 +54,7 @@ def write_job(folder: Path, kind: str, provider_id: str, records: list[dict[str,
 
 
 def run_job(job: Path, portal_url: str, out_dir: Path, **options: Any) -> RunSummary:
-    """`robots.runner.run` in a thread of its own: its event loop never meets the one
+    """`robots.engine.runner.run` in a thread of its own: its event loop never meets the one
     pytest-playwright's sync API keeps in the main thread."""
     timeout_s = options.pop("timeout_s", 600)
     config = RunConfig(
@@ -65,7 +66,7 @@ def run_job(job: Path, portal_url: str, out_dir: Path, **options: Any) -> RunSum
         **options,
     )
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run, config).result(timeout=timeout_s)
+        return pool.submit(run, config, flows=POSC).result(timeout=timeout_s)
 
 
 def results(out_dir: Path) -> list[dict[str, Any]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flows import group_unlink, servicing_list
-from flows.context import FlowContext
 from flows.login import log_in
-from flows.page_status import track
 from robots.credentials import Credentials
+from robots.engine.flow import FlowContext
+from robots.engine.page_status import track
 from robots.errors import SessionExpired
 from robots.records import UnlinkRecord
 from tests.flows.conftest import in_chromium, results, run_job, statuses, write_job

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from robots.portal_process import PortalProcess
+from robots.engine.portal_process import PortalProcess
 from tests.mock.conftest import disenroll
 from tests.mock.portal_client import PortalClient
 

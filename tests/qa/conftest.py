@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flows.context import Timeouts
-from robots.panel_check import CheckSettings
-from robots.selector_check import check_selectors
+from robots.engine.flow import Timeouts
+from robots.qa.check_selectors import check_selectors
+from robots.qa.panel_check import CheckSettings
 from tests.conftest import MockPortal
 
 # Short waits: the mock answers in milliseconds, and a drifted control should fail fast.

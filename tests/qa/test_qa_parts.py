@@ -14,11 +14,12 @@ from PIL import Image, ImageDraw
 from playwright.async_api import async_playwright
 
 from flows.panels import Panel, selectors_dir
-from robots import qa_data, selector_report
-from robots.browser import launch_options
+from robots.engine.browser import launch_options
 from robots.errors import ConfigError
-from robots.panel_check import Checker, CheckSettings
-from robots.selector_results import CheckReport, ControlResult, PanelResult
+from robots.qa import data as qa_data
+from robots.qa import report as selector_report
+from robots.qa.panel_check import Checker, CheckSettings
+from robots.qa.results import CheckReport, ControlResult, PanelResult
 from tests.portal import visual
 
 PORTAL_DATA = Path(__file__).parents[1] / "portal" / "portal-data.yaml"

@@ -12,7 +12,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from flows.context import Timeouts
+from robots.engine.flow import Timeouts
 from tests.flows.conftest import results, run_job, statuses, write_job
 from tests.qa.conftest import FAST, run_check
 

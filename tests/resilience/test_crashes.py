@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from robots.run_folder import FolderLock
+from robots.run_folder.folder import FolderLock
 from tests.flows.conftest import run_job, write_job
 from tests.resilience import fixture_builder as fb
 from tests.resilience.conftest import (

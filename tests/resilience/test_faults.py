@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.context import Timeouts
-from robots.config import Retry
+from robots.engine.config import Retry
+from robots.engine.flow import Timeouts
 from tests.flows.conftest import run_job, write_job
 from tests.resilience import fixture_builder as fb
 from tests.resilience.conftest import END_DATE, assert_exactly_once, results

@@ -1,6 +1,6 @@
 import hashlib
 
-from robots.evidence import Evidence
+from robots.run_folder.evidence import Evidence
 
 
 def test_evidence_names_hold_the_position_and_a_keyed_hash_never_the_member_id(tmp_path):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from robots.errors import JobFileError, JobFileErrors
-from robots.job_problems import MAX_ERRORS
-from robots.jobfile import load_job
+from robots.jobfile.job import load_job
+from robots.jobfile.problems import MAX_ERRORS
 from robots.records import DisenrollRecord, UnlinkRecord
 
 OMIT = object()

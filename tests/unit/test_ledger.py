@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from robots.errors import ConfigError
-from robots.ledger import Outcome, RecordState, SqliteLedger
+from robots.ledger.base import Outcome, RecordState
+from robots.ledger.sqlite import SqliteLedger
 
 JOB = "disenroll_one_care:110000000A"
 

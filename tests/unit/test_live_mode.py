@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from robots.engine.live_mode import check, is_loopback
 from robots.errors import ConfigError
-from robots.live_mode import check, is_loopback
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8700", "http://localhost:1/x", "http://[::1]:80", "http://127.9.9.9"])

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import io
 
-from robots.ledger import RecordState
-from robots.progress import PlainProgress, TerminalProgress, for_stream
+from robots.engine.progress import PlainProgress, TerminalProgress, for_stream
+from robots.ledger.base import RecordState
 
 
 def test_plain_progress_prints_a_line_per_record():

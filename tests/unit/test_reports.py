@@ -7,8 +7,9 @@ import json
 import stat
 from xml.etree import ElementTree
 
-from robots.ledger import Entry, RecordState
-from robots.reports import RunInfo, write_all
+from robots.ledger.base import Entry, RecordState
+from robots.reports.files import write_all
+from robots.reports.rows import RunInfo
 
 INFO = RunInfo(job="November", kind="disenroll_one_care", provider_id="110000000A", portal="http://127.0.0.1:1",
                started="2026-11-26T10:00:00", finished="2026-11-26T10:05:00", dry_run=False)

@@ -1,4 +1,4 @@
-from robots.session_lifetime import SessionLifetime
+from robots.engine.session_lifetime import SessionLifetime
 
 
 def test_nothing_is_renewed_before_any_session_was_seen_to_expire():

@@ -18,15 +18,15 @@ from playwright.async_api import Page
 
 from flows import disenroll_one_care as disenroll
 from flows import group_unlink as unlink
-from flows.context import FlowContext
 from flows.login import log_in
-from flows.page_status import track
 from flows.panels import Panel
 from flows.transitions import settle
 from robots.credentials import Credentials
+from robots.engine.flow import FlowContext
+from robots.engine.page_status import track
 from robots.errors import PoscError
-from robots.panel_check import Checker
-from robots.qa_data import CheckData
+from robots.qa.data import CheckData
+from robots.qa.panel_check import Checker
 
 LOGIN = ["login"]
 DISENROLL = ["member_search", "disenrollment", "disenrollment_confirmation"]

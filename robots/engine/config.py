@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.context import Timeouts
 from robots.credentials import Credentials
+from robots.engine.flow import Timeouts
 
 DEFAULT_RUNS_DIR = Path("posc-runs")
 

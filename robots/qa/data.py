@@ -14,9 +14,9 @@ from pathlib import Path
 
 from robots import fields
 from robots.errors import ConfigError
+from robots.jobfile.yaml_strict import YamlProblem
+from robots.jobfile.yaml_strict import load as load_yaml
 from robots.records import DisenrollRecord, UnlinkRecord
-from robots.yaml_strict import YamlProblem
-from robots.yaml_strict import load as load_yaml
 
 # Mirrors tests/portal/portal-data.yaml (a test keeps the two equal).
 DEFAULT_YAML = """\

@@ -1,5 +1,4 @@
-"""A worker's portal session: its browser context and page, logged in, renewed when needed;
-and how the browser's failures map onto the error tree."""
+"""A worker's portal session: its browser context and page, logged in, renewed when needed."""
 
 from __future__ import annotations
 
@@ -8,40 +7,14 @@ import time
 
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.login import log_in
-from flows.page_status import track
-from robots.browser import BrowserHost
-from robots.config import RunConfig
 from robots.credentials import Credentials
-from robots.errors import BrowserCrashed, TransientError
-from robots.session_lifetime import SessionLifetime
-
-
-class Breaker:
-    """Counts system failures in a row across all workers; any answer from the portal (a
-    done record, a refusal) resets it."""
-
-    def __init__(self, threshold: int) -> None:
-        self.threshold = threshold
-        self.in_a_row = 0
-
-    def failure(self) -> bool:
-        self.in_a_row += 1
-        return self.in_a_row >= self.threshold
-
-    def success(self) -> None:
-        self.in_a_row = 0
-
-
-def to_transient(error: PlaywrightError) -> TransientError:
-    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    if isinstance(error, PlaywrightTimeout):
-        return TransientError(f"timed out: {first_line}")
-    if "closed" in first_line.lower() or "crash" in first_line.lower():
-        return BrowserCrashed(f"the browser went away: {first_line}")
-    return TransientError(first_line)
+from robots.engine.breaker import Breaker
+from robots.engine.browser import BrowserHost
+from robots.engine.config import RunConfig
+from robots.engine.flow import LogIn
+from robots.engine.page_status import track
+from robots.engine.session_lifetime import SessionLifetime
 
 
 class Session:
@@ -57,11 +30,12 @@ class Session:
         portal_url: str,
         credentials: Credentials,
         *,
+        log_in: LogIn,
         breaker: Breaker,
         lifetime: SessionLifetime,
     ) -> None:
         self.host, self.config, self.portal_url, self.credentials = host, config, portal_url, credentials
-        self.breaker, self.lifetime = breaker, lifetime
+        self.log_in, self.breaker, self.lifetime = log_in, breaker, lifetime
         self.context: BrowserContext | None = None
         self.page: Page | None = None
         self.served = 0
@@ -88,7 +62,7 @@ class Session:
             # A new session now, rather than losing this one half-way through the record.
             await self.context.clear_cookies()
             fresh = True
-        if fresh and await log_in(
+        if fresh and await self.log_in(
             self.page, self.portal_url, self.credentials, timeout_ms=timeouts.navigation_ms
         ):
             self.logged_in_at = time.monotonic()

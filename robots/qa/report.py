@@ -7,7 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from robots.selector_results import NOT_REACHED, NOT_VISITED, OPTIONAL_ABSENT, CheckReport, PanelResult
+from robots.qa.results import NOT_REACHED, NOT_VISITED, OPTIONAL_ABSENT, CheckReport, PanelResult
 
 JSON_FILE = "selectors.json"
 JUNIT_FILE = "selectors.junit.xml"

@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 from playwright.async_api import Error as PlaywrightError
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exponential_jitter
 
-from flows import Flow
-from flows.context import FlowContext, FlowResult
-from robots.browser import BrowserHost
-from robots.config import RunConfig
 from robots.credentials import Credentials
+from robots.engine.breaker import Breaker
+from robots.engine.browser import BrowserHost, to_transient
+from robots.engine.config import RunConfig
+from robots.engine.flow import Flow, FlowContext, FlowResult, LogIn
+from robots.engine.portal_session import Session
+from robots.engine.progress import Progress
+from robots.engine.session_lifetime import SessionLifetime
+from robots.engine.work_queue import WorkQueue
 from robots.errors import (
     BrowserCrashed,
     PortalDown,
@@ -31,16 +35,12 @@ from robots.errors import (
     SessionExpired,
     TransientError,
 )
-from robots.evidence import Evidence
 from robots.failpoints import failpoint
-from robots.ledger import Ledger, Outcome, RecordState
+from robots.ledger.base import Ledger, Outcome, RecordState
 from robots.masking import redact, scrub
-from robots.portal_session import Breaker, Session, to_transient
-from robots.progress import Progress
 from robots.records import Record
-from robots.run_log import log
-from robots.session_lifetime import SessionLifetime
-from robots.work_queue import WorkQueue
+from robots.run_folder.evidence import Evidence
+from robots.run_folder.run_log import log
 
 # A selector missing twice running is the portal having changed, not a slow page.
 SELECTOR_ATTEMPTS = 2
@@ -54,6 +54,7 @@ class Crew:
     portal_url: str
     provider_id: str
     flow: Flow
+    log_in: LogIn
     records: dict[str, tuple[int, Record]]
     ledger: Ledger
     evidence: Evidence
@@ -84,7 +85,8 @@ class Worker:
         self.number = number
         self.crew = crew
         self.session = Session(
-            crew.host, crew.config, crew.portal_url, crew.credentials, breaker=crew.breaker, lifetime=crew.lifetime
+            crew.host, crew.config, crew.portal_url, crew.credentials,
+            log_in=crew.log_in, breaker=crew.breaker, lifetime=crew.lifetime,
         )
 
     async def run(self) -> None:

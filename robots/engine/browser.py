@@ -1,6 +1,6 @@
-"""Which Chromium to drive, and how to launch it on a closed network.
+"""Which Chromium to drive, how to launch it on a closed network, and what its failures mean.
 
-Order (DESIGN.md): `--browser-path` or `POSC_CHROMIUM`; a browser Playwright itself installed;
+Order: `--browser-path` or `POSC_CHROMIUM`; a browser Playwright itself installed;
 the system's `chromium`, `chromium-browser`, `google-chrome`. For a headless run a headless
 shell comes first at each step (Playwright's own choice too): the old headless shell needs a
 third less CPU per page than the full browser in headless mode, which on a small machine is
@@ -16,7 +16,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from robots.errors import ConfigError
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from robots.errors import BrowserCrashed, ConfigError, TransientError
 
 # Without these Chromium keeps calling home and stalls on a closed network.
 LAUNCH_ARGS = (
@@ -114,10 +117,19 @@ class BrowserHost:
             await self._browser.close()
 
 
+def to_transient(error: PlaywrightError) -> TransientError:
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if isinstance(error, PlaywrightTimeout):
+        return TransientError(f"timed out: {first_line}")
+    if "closed" in first_line.lower() or "crash" in first_line.lower():
+        return BrowserCrashed(f"the browser went away: {first_line}")
+    return TransientError(first_line)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv != ["--which"]:
-        print("usage: python -m robots.browser --which", file=sys.stderr)
+        print("usage: python -m robots.engine.browser --which", file=sys.stderr)
         return 2
     try:
         print(find_chromium())

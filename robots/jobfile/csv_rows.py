@@ -9,7 +9,9 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from robots.job_problems import NotText, Problems, Row, Unreadable, read_text, shown_key, unknown_key_message
+from robots.jobfile.problems import Problems, shown_key, unknown_key_message
+from robots.jobfile.rows import Row
+from robots.jobfile.text_file import NotText, Unreadable, read_text
 from robots.records import RecordKind
 
 MAX_RECORDS_FILE_BYTES = 512 * 1024 * 1024

@@ -8,17 +8,18 @@ before anything else.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from robots import fields as parse
-from robots import yaml_strict
-from robots.job_problems import Problems, Row, Unreadable, kind_of, read_text, shown_key, unknown_key_message
+from robots.jobfile import yaml_strict
+from robots.jobfile.csv_rows import csv_rows
+from robots.jobfile.problems import Problems, kind_of, shown_key, unknown_key_message
+from robots.jobfile.rows import NO_DEFAULTS, Defaults, Row, build_records, yaml_rows
+from robots.jobfile.text_file import Unreadable, read_text
 from robots.masking import redact
-from robots.records import KINDS, Duplicates, Record, RecordKind
-from robots.records_csv import csv_rows
+from robots.records import KINDS, Record, RecordKind
 
 TOP_LEVEL_KEYS = {"job", "name", "provider_id", "portal", "defaults", "records", "records_file"}
 MAX_JOB_BYTES = 64 * 1024 * 1024
@@ -94,7 +95,7 @@ def _load_job(path: Path) -> Job:
     record_lines: list[int | None] = []
     if kind:
         rows = _rows(path, document, root, lines, kind, defaults, problems)
-        records, record_lines = _build_records(rows, kind, defaults, problems)
+        records, record_lines = build_records(rows, kind, defaults, problems)
         if not problems.errors and not records:
             problems.add("the job has no records", line=lines.get("records") or lines.get("records_file"))
     problems.raise_if_any()
@@ -139,16 +140,7 @@ def _top_value(document, key, parser, lines, problems, *, required=False):
         return None
 
 
-@dataclass(frozen=True)
-class _Defaults:
-    values: Mapping[str, Any]  # parsed, valid ones only
-    given: frozenset[str]  # every record field the defaults name, valid or not
-
-
-NO_DEFAULTS = _Defaults({}, frozenset())
-
-
-def _defaults(document: Mapping, root, kind: RecordKind | None, lines: dict, problems: Problems) -> _Defaults:
+def _defaults(document: Mapping, root, kind: RecordKind | None, lines: dict, problems: Problems) -> Defaults:
     """Parsed once, not once a record: a bad default is one error, not one per record."""
     defaults = document.get("defaults")
     if defaults is None or kind is None:
@@ -167,10 +159,10 @@ def _defaults(document: Mapping, root, kind: RecordKind | None, lines: dict, pro
             values[key] = kind.parsers[key](value)
         except parse.FieldError as error:
             problems.add(str(error), **where)
-    return _Defaults(values, frozenset(defaults.keys() & kind.allowed))
+    return Defaults(values, frozenset(defaults.keys() & kind.allowed))
 
 
-def _rows(path: Path, document: Mapping, root, lines: dict, kind: RecordKind, defaults: _Defaults,
+def _rows(path: Path, document: Mapping, root, lines: dict, kind: RecordKind, defaults: Defaults,
           problems: Problems) -> Iterator[Row]:
     has_records, has_file = "records" in document, "records_file" in document
     if has_records == has_file:
@@ -181,62 +173,7 @@ def _rows(path: Path, document: Mapping, root, lines: dict, kind: RecordKind, de
         )
         return iter(())
     if has_records:
-        return _yaml_rows(document["records"], root, lines, problems)
+        return yaml_rows(document["records"], root, lines, problems)
     return csv_rows(path, document["records_file"], lines.get("records_file"), kind, defaults.given, problems)
 
 
-def _yaml_rows(records: object, root, lines: dict, problems: Problems) -> Iterator[Row]:
-    if not isinstance(records, list):
-        problems.add(f"`records:` must be a list of mappings, not {kind_of(records)}", field="records",
-                     line=lines.get("records"))
-        return
-    nodes = yaml_strict.items(yaml_strict.child(root, "records"))
-    for number, (values, node) in enumerate(zip(records, nodes, strict=True), start=1):
-        line = node.start_mark.line + 1
-        if not isinstance(values, dict):
-            problems.add(f"a record must be a mapping of fields, not {kind_of(values)}", record=number, line=line)
-            continue
-        yield Row(number, values, line, yaml_strict.mapping_lines(node), problems.file)
-
-
-def _build_records(
-    rows: Iterable[Row], kind: RecordKind, defaults: _Defaults, problems: Problems
-) -> tuple[list[Record], list[int | None]]:
-    records: list[Record] = []
-    record_lines: list[int | None] = []
-    duplicates = Duplicates()
-    allowed, required, parsers = kind.allowed, kind.required, kind.parsers
-    for row in rows:
-        parsed = dict(defaults.values)
-        ok = True
-        for key, value in row.values.items():
-            if key not in allowed:
-                _field_problem(problems, row, key, unknown_key_message(key, allowed))
-                ok = False
-                continue
-            try:
-                parsed[key] = parsers[key](value)
-            except parse.FieldError as error:
-                _field_problem(problems, row, key, str(error))
-                ok = False
-        if absent := required - parsed.keys():
-            # A field given but invalid (here or in `defaults:`) has its error already.
-            for missing in sorted(absent - row.values.keys() - defaults.given):
-                problems.add("missing (give it in the record or in `defaults:`)", file=row.file, record=row.number,
-                             field=missing, line=row.line)
-            continue
-        if not ok:
-            continue
-        record = kind.build(parsed)
-        if earlier := duplicates.earlier(record, row.number):
-            problems.add(f"duplicate of record {earlier[0]} ({earlier[1]})", file=row.file, record=row.number,
-                         field=kind.record_type.key_fields[0], line=row.line)
-            continue
-        records.append(record)
-        record_lines.append(row.line)
-    return records, record_lines
-
-
-def _field_problem(problems: Problems, row: Row, key: object, message: str) -> None:
-    line = row.field_lines.get(key, row.line) if isinstance(key, str) else row.line
-    problems.add(message, file=row.file, record=row.number, field=shown_key(key), line=line)

@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from typing import Protocol, TextIO
 
-from robots.ledger import RecordState
+from robots.ledger.base import RecordState
 
 SHOWN = (
     RecordState.DONE,

@@ -19,23 +19,26 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from flows import flow_for
 from robots import fields as parse_fields
-from robots import live_mode, reports, run_folder
-from robots.browser import BrowserHost, launch_options
-from robots.config import RunConfig
 from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
+from robots.engine import live_mode
+from robots.engine.breaker import Breaker
+from robots.engine.browser import BrowserHost, launch_options
+from robots.engine.config import RunConfig
+from robots.engine.flow import PortalFlows
+from robots.engine.portal_process import PortalProcess
+from robots.engine.progress import NullProgress, Progress
+from robots.engine.work_queue import LocalQueue
+from robots.engine.worker import Crew, Worker
 from robots.errors import ConfigError
-from robots.evidence import Evidence
-from robots.jobfile import Job, load_job
-from robots.ledger import SqliteLedger
-from robots.portal_process import PortalProcess
-from robots.portal_session import Breaker
-from robots.progress import NullProgress, Progress
-from robots.run_log import log, logging_to
-from robots.work_queue import LocalQueue
-from robots.worker import Crew, Worker
+from robots.jobfile.job import Job, load_job
+from robots.ledger.sqlite import SqliteLedger
+from robots.reports.files import write_all
+from robots.reports.rows import RunInfo, status_of
+from robots.run_folder import folder as run_folder
+from robots.run_folder.evidence import Evidence
+from robots.run_folder.run_log import log, logging_to
 
 SUCCESS = {"done", "already_done"}
 
@@ -56,8 +59,9 @@ class RunSummary:
         return 0 if all(status in SUCCESS for status, n in self.totals.items() if n) else 1
 
 
-def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
-    """Runs (or resumes) one job. Raises JobFileErrors or ConfigError before touching anything."""
+def run(config: RunConfig, *, flows: PortalFlows, progress: Progress | None = None) -> RunSummary:
+    """Runs (or resumes) one job with the portal's `flows`. Raises JobFileErrors or ConfigError
+    before touching anything."""
     progress = progress or NullProgress()
     job = load_job(config.job_path)
     portal = _portal_address(config.portal) or job.portal
@@ -67,12 +71,14 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
     previous_umask = os.umask(0o077)  # everything the run writes is owner-only: it holds PHI
     try:
         with run_folder.FolderLock(out_dir), logging_to(out_dir):
-            return _run_locked(config, job, portal, out_dir, progress)
+            return _run_locked(config, flows, job, portal, out_dir, progress)
     finally:
         os.umask(previous_umask)
 
 
-def _run_locked(config: RunConfig, job: Job, portal: str | None, out_dir: Path, progress: Progress) -> RunSummary:
+def _run_locked(
+    config: RunConfig, flows: PortalFlows, job: Job, portal: str | None, out_dir: Path, progress: Progress
+) -> RunSummary:
     ledger = SqliteLedger.in_folder(out_dir)
     try:
         ledger.sync(job.identity, ((r.key, job.kind.to_fields(r)) for r in job.records))
@@ -87,9 +93,9 @@ def _run_locked(config: RunConfig, job: Job, portal: str | None, out_dir: Path, 
             credentials = config.credentials or resolve_credentials(bundled_mock=portal is None)
             with _portal(portal) as url:
                 portal_shown = url
-                stopped = asyncio.run(_work(config, job, url, out_dir, ledger, todo, credentials, progress))
+                stopped = asyncio.run(_work(config, flows, job, url, out_dir, ledger, todo, credentials, progress))
         entries = [e for e in ledger.read() if e.key in job_keys]
-        info = reports.RunInfo(
+        info = RunInfo(
             job=job.title,
             kind=job.kind.name,
             provider_id=job.provider_id,
@@ -99,14 +105,14 @@ def _run_locked(config: RunConfig, job: Job, portal: str | None, out_dir: Path, 
             dry_run=config.dry_run,
             stopped=stopped,
         )
-        report = reports.write_all(out_dir, info, entries)
+        report = write_all(out_dir, info, entries)
         log.info("finished%s; report %s", f" early ({stopped})" if stopped else "", report)
         progress.finish()
         return RunSummary(
             job=job.title,
             out_dir=out_dir,
             report=report,
-            totals=dict(Counter(reports.status_of(e) for e in entries)),
+            totals=dict(Counter(status_of(e) for e in entries)),
             stopped=stopped,
             dry_run=config.dry_run,
         )
@@ -136,6 +142,7 @@ def _portal(portal: str | None):
 
 async def _work(
     config: RunConfig,
+    flows: PortalFlows,
     job: Job,
     portal_url: str,
     out_dir: Path,
@@ -154,7 +161,8 @@ async def _work(
             config=config,
             portal_url=portal_url,
             provider_id=job.provider_id,
-            flow=flow_for(job.kind.name),
+            flow=flows.flow_for(job.kind.name),
+            log_in=flows.log_in,
             records=records,
             ledger=ledger,
             evidence=Evidence(out_dir, ledger.evidence_key()),

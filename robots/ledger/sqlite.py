@@ -1,18 +1,6 @@
-"""The ledger: every record's state, the one owner of its transitions.
-
-    pending ──claim──▶ in_progress ──mark_submitting──▶ submitting ──settle──▶ done
-       ▲                   │                                │        already_done
-       └─────release───────┘◀──────────release──────────────┘        rejected, failed, dry_run
-
-Each transition is one SQLite transaction, committed before the robot acts on it: the ledger
-learns of a Submit *before* the click, so after any crash a record whose Submit may have
-reached the portal is known (`submit_started`) and is settled by reading the portal, never by
-clicking Submit again blindly. `done`, `already_done` and `rejected` are final: a resume never
-touches them. `failed` and `dry_run` records are worked again by the next run.
-
-`Ledger` is the interface (claim, mark submitting, settle, read) a shared store could later
-implement; `SqliteLedger` is the one implementation, a file in the run's output folder.
-"""
+"""The ledger in SQLite: one file in the run's output folder (`ledger.sqlite`), the
+single-machine default. Each transition is one SQLite transaction, committed before the robot
+acts on it."""
 
 from __future__ import annotations
 
@@ -21,80 +9,12 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from robots.errors import ConfigError
 from robots.failpoints import failpoint
-
-
-class RecordState(StrEnum):
-    PENDING = "pending"
-    IN_PROGRESS = "in_progress"
-    SUBMITTING = "submitting"
-    DONE = "done"
-    ALREADY_DONE = "already_done"
-    REJECTED = "rejected"
-    FAILED = "failed"
-    DRY_RUN = "dry_run"
-
-
-FINAL = frozenset({RecordState.DONE, RecordState.ALREADY_DONE, RecordState.REJECTED})
-SUCCESS = frozenset({RecordState.DONE, RecordState.ALREADY_DONE})
-WORKABLE = frozenset(
-    {RecordState.PENDING, RecordState.IN_PROGRESS, RecordState.SUBMITTING, RecordState.FAILED, RecordState.DRY_RUN}
-)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How a record ended: one of the five result statuses and the facts behind it."""
-
-    state: RecordState
-    message: str
-    confirmation: dict[str, Any] | None = None
-    screenshot: str | None = None
-    trace: str | None = None
-
-
-@dataclass(frozen=True)
-class Entry:
-    key: str
-    seq: int
-    state: RecordState
-    attempts: int
-    submit_started: bool
-    message: str | None
-    confirmation: dict[str, Any] | None
-    screenshot: str | None
-    trace: str | None
-    fields: dict[str, Any]
-    started_at: str | None
-    finished_at: str | None
-
-
-@dataclass(frozen=True)
-class Claim:
-    key: str
-    # An earlier attempt clicked Submit and never learnt the outcome.
-    submit_started: bool
-
-
-class Ledger(Protocol):
-    def sync(self, identity: str, records: Iterable[tuple[str, dict[str, Any]]]) -> None: ...
-    def workable(self) -> list[str]: ...
-    def claim(self, key: str) -> Claim | None: ...
-    def start_attempt(self, key: str) -> int: ...
-    def submit_started(self, key: str) -> bool: ...
-    def mark_submitting(self, key: str) -> None: ...
-    def settle(self, key: str, outcome: Outcome) -> None: ...
-    def release(self, key: str) -> None: ...
-    def read(self) -> list[Entry]: ...
-    def evidence_key(self) -> bytes: ...
-    def close(self) -> None: ...
-
+from robots.ledger.base import FINAL, WORKABLE, Claim, Entry, Outcome, RecordState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);

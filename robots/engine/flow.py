@@ -1,6 +1,9 @@
-"""What a flow is given (`FlowContext`) and what it gives back (`FlowResult`).
+"""What the engine asks of a flow: the `Flow` and `LogIn` protocols, what a flow is given
+(`FlowContext`) and what it gives back (`FlowResult`). The engine runs *a* flow: the
+composition root (the command line, the demo, the QA walk) hands it the concrete ones as
+`PortalFlows`; nothing in the engine names a panel or a workflow.
 
-A flow performs one record. It returns a result for the three happy endings (done, already
+A flow performs one record on a logged-in page. It returns a result for the three happy endings (done, already
 done, dry run) and raises for the rest: `Rejection` (the portal said no), `TransientError`
 (retry), `AmbiguousSubmit` (a Submit whose outcome is unknown), `SelectorError` (the portal
 changed), `PortalMismatch` (the portal acts for another provider).
@@ -8,11 +11,14 @@ changed), `PortalMismatch` (the portal acts for another provider).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from playwright.async_api import Locator
+from playwright.async_api import Locator, Page
+
+if TYPE_CHECKING:
+    from robots.credentials import Credentials
 
 Status = Literal["done", "already_done", "dry_run"]
 
@@ -66,3 +72,27 @@ class FlowResult:
     message: str
     confirmation: dict[str, Any] | None = None
     screenshot: str | None = None
+
+
+class Flow(Protocol):
+    """One workflow of the portal (a job aid), for one record."""
+
+    async def perform(self, page: Page, record: Any, ctx: FlowContext) -> FlowResult: ...
+
+
+class LogIn(Protocol):
+    """Opens the portal on `page` and logs in, unless the session is logged in already (then
+    False). Raises `LoginRefused` for a refusal, `TransientError` for a passing trouble."""
+
+    async def __call__(self, page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> bool: ...
+
+
+@dataclass(frozen=True)
+class PortalFlows:
+    """What the engine is handed to work a portal: how to log in, and a flow per job kind."""
+
+    log_in: LogIn
+    by_kind: Mapping[str, Flow]
+
+    def flow_for(self, kind: str) -> Flow:
+        return self.by_kind[kind]

@@ -20,15 +20,19 @@ from typing import TextIO
 
 from playwright.async_api import async_playwright
 
-from robots import fields, live_mode, qa_data, run_folder, selector_report
-from robots.browser import launch_options
+from robots import fields
 from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
+from robots.engine import live_mode
+from robots.engine.browser import launch_options
+from robots.engine.portal_process import PortalProcess
 from robots.errors import ConfigError
-from robots.panel_check import SCREENSHOTS, Checker, CheckSettings
-from robots.portal_process import PortalProcess
-from robots.selector_results import CheckReport
-from robots.selector_walk import walk
+from robots.qa import data as qa_data
+from robots.qa import report as selector_report
+from robots.qa.panel_check import SCREENSHOTS, Checker, CheckSettings
+from robots.qa.results import CheckReport
+from robots.qa.walk import walk
+from robots.run_folder import folder as run_folder
 
 
 def check_selectors(

@@ -20,12 +20,12 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.context import Timeouts
 from flows.panels import STAND_INS, Panel, build_locator, selectors_dir
 from flows.transitions import region
-from robots.accessibility import Scanner
+from robots.engine.flow import Timeouts
 from robots.errors import AmbiguousSubmit, PoscError, SelectorError
-from robots.selector_results import (
+from robots.qa.accessibility import Scanner
+from robots.qa.results import (
     MISSING,
     NOT_REACHED,
     NOT_VISITED,

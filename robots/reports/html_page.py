@@ -1,0 +1,81 @@
+"""report.html: one self-contained page a supervisor can open anywhere: totals, a filter by
+status, and a row per record with its message and a thumbnail that opens the screenshot."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from robots.reports.rows import STATUS_ORDER, RunInfo
+from robots.run_folder.evidence import thumbnail_path
+
+STYLE = """
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}
+h1{font-size:20px;margin:0 0 4px}.meta{color:#555;margin-bottom:16px}
+.totals{display:flex;gap:8px;flex-wrap:wrap;margin-bottom:12px}
+.totals button{border:1px solid #ccc;background:#f7f7f7;border-radius:6px;padding:6px 10px;cursor:pointer}
+.totals button.on{background:#234;color:#fff}
+table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid #e4e4e4;padding:6px;text-align:left;vertical-align:top}
+th{background:#fafafa;position:sticky;top:0}
+.s{font-weight:600;border-radius:4px;padding:1px 6px;white-space:nowrap}
+.s-done{background:#e3f5e6;color:#14632a}.s-already_done{background:#e6eef9;color:#1d4f91}
+.s-rejected{background:#fff1d6;color:#8a5300}.s-failed{background:#fde2e1;color:#a11a12}
+.s-dry_run,.s-pending{background:#eee;color:#444}
+img{max-width:160px;border:1px solid #ccc}.fields{font-family:monospace;font-size:12px}
+"""
+
+SCRIPT = """
+document.querySelectorAll('.totals button').forEach(b=>b.addEventListener('click',()=>{
+ document.querySelectorAll('.totals button').forEach(x=>x.classList.toggle('on',x===b));
+ const s=b.dataset.status;
+ document.querySelectorAll('tbody tr').forEach(r=>{r.hidden=!(s==='all'||r.dataset.status===s)});
+}));
+"""
+
+
+def html_report(out_dir: Path, info: RunInfo, rows: list[dict[str, Any]]) -> str:
+    counts = Counter(row["status"] for row in rows)
+    e = html.escape
+    buttons = [f'<button class="on" data-status="all">all {len(rows)}</button>']
+    buttons += [
+        f'<button data-status="{s}">{s.replace("_", " ")} {counts[s]}</button>'
+        for s in STATUS_ORDER if counts[s]
+    ]
+    body = []
+    for row in rows:
+        fields = "<br>".join(f"{e(k)}: {e(str(v))}" for k, v in row["fields"].items() if v is not None)
+        body.append(
+            f'<tr data-status="{row["status"]}"><td>{row["index"]}</td><td class="fields">{fields}</td>'
+            f'<td><span class="s s-{row["status"]}">{e(row["status"].replace("_", " "))}</span></td>'
+            f'<td>{e(row["message"] or "")}</td><td>{row["attempts"]}</td>'
+            f"<td>{_thumbnail(out_dir, row)}</td></tr>"
+        )
+    stopped = f'<p class="meta"><strong>Stopped early:</strong> {e(info.stopped)}</p>' if info.stopped else ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(info.job)} — posc-robot report</title>
+<style>{STYLE}</style></head><body>
+<h1>{e(info.job)}{" (dry run)" if info.dry_run else ""}</h1>
+<p class="meta">{e(info.kind)} for provider {e(info.provider_id)} on {e(info.portal)} ·
+started {e(info.started)} · finished {e(info.finished)}</p>{stopped}
+<div class="totals" role="group" aria-label="Filter by status">{"".join(buttons)}</div>
+<table><thead><tr><th>#</th><th>Record</th><th>Status</th><th>Message</th><th>Attempts</th><th>Evidence</th></tr></thead>
+<tbody>{"".join(body)}</tbody></table>
+<script>{SCRIPT}</script></body></html>
+"""
+
+
+def _thumbnail(out_dir: Path, row: dict[str, Any]) -> str:
+    shot = row["screenshot"]
+    if not shot:
+        return ""
+    thumb = out_dir / thumbnail_path(shot)
+    try:
+        data = base64.b64encode(thumb.read_bytes()).decode()
+        image = f'<img alt="confirmation of record {row["index"]}" src="data:image/jpeg;base64,{data}">'
+    except OSError:
+        image = "screenshot"
+    return f'<a href="{html.escape(shot)}" target="_blank">{image}</a>'
