@@ -1,5 +1,5 @@
 """`python -m mock_portal [--host H] [--port P] [--fixture F] [--faults S] [--variant V]
-[--db FILE]`: serve the mock POSC until interrupted.
+[--login gateway|simple] [--db FILE]`: serve the mock POSC until interrupted.
 
 Bad options, fixture, fault spec or database: one line on stderr, exit 2.
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from mock_portal import faults, fixture
+from mock_portal.gateway import LOGINS
 from mock_portal.store import Store, StoreError
 from mock_portal.variants import VARIANTS
 
@@ -41,6 +42,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--fixture", type=Path, help="fixture YAML (default: the bundled one)")
     p.add_argument("--faults", default="", help="e.g. error_rate=0.1,latency_ms=200-800,seed=7")
     p.add_argument("--variant", choices=sorted(VARIANTS), default="classic")
+    p.add_argument("--login", choices=LOGINS, default="gateway",
+                   help="gateway: the EOHHS Virtual Gateway's chain (Business Log In with the"
+                        " user's email and password, a 6-digit authenticator code, My"
+                        " Applications, then the POSC); simple: the POSC's own User ID and"
+                        " Password panel (default: gateway)")
     p.add_argument("--db", type=Path, help="keep the state in this SQLite file across restarts")
     return p
 
@@ -64,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         store.close()
         return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
-    app = create_app(store, faults=spec, variant=VARIANTS[args.variant])
+    app = create_app(store, faults=spec, variant=VARIANTS[args.variant], login=args.login)
     server.serve(app, sock)
     return 0
 

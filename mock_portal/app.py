@@ -1,6 +1,7 @@
 """The mock POSC as an ASGI application: its whole surface in one table of routes.
 
-Page addresses follow the menu path (menu.py); the mock-only endpoints live under `/_mock/`.
+Page addresses follow the menu path (menu.py); the EOHHS Virtual Gateway in front of it lives
+under `/vg/` (gateway.py); the mock-only endpoints under `/_mock/`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mock_portal import menu, security
+from mock_portal import gateway, menu, security
 from mock_portal.faults import FaultMiddleware, Faults
+from mock_portal.gateway import Gateway
 from mock_portal.pages import account, enrollment, group_practice, inspection, profile
+from mock_portal.pages import gateway as vg
 from mock_portal.portal import Portal
 from mock_portal.rendering import PACKAGE, STATIC_URL, Pages
 from mock_portal.sessions import Sessions
@@ -27,6 +30,19 @@ from mock_portal.variants import VARIANTS, Variant
 
 ROUTES = [
     Route("/", account.root, methods=["GET"]),
+    # The EOHHS Virtual Gateway (--login gateway; unknown addresses with --login simple)
+    Route(gateway.START, vg.start, methods=["GET"]),
+    Route(gateway.PERSONAL, vg.personal, methods=["GET"]),
+    Route(gateway.LOGIN, vg.login_form, methods=["GET"]),
+    Route(gateway.LOGIN, vg.log_in, methods=["POST"]),
+    Route(gateway.FORGOT_PASSWORD, vg.forgot_password, methods=["GET"]),
+    Route(gateway.VERIFY, vg.verify_form, methods=["GET"]),
+    Route(gateway.VERIFY, vg.verify, methods=["POST"]),
+    Route(gateway.APPLICATIONS, vg.applications, methods=["GET"]),
+    Route(gateway.LAUNCH_POSC, vg.launch_posc, methods=["GET"]),
+    Route(gateway.MY_ACCOUNT, vg.my_account, methods=["GET"]),
+    Route(gateway.LOGOUT, vg.log_out, methods=["GET", "POST"]),
+    # The POSC (its own login panel: --login simple only)
     Route(menu.LOGIN, account.login_form, methods=["GET"]),
     Route(menu.LOGIN, account.log_in, methods=["POST"]),
     Route(menu.LOGOUT, account.log_out, methods=["GET", "POST"]),
@@ -44,6 +60,7 @@ ROUTES = [
     Route(menu.BASE + "/{key}.jsf", account.menu_item, methods=["GET"]),
     # Mock only
     Route("/_mock/transactions", inspection.transactions, methods=["GET"]),
+    Route("/_mock/logins", inspection.logins, methods=["GET"]),
     Route("/_mock/reset", inspection.reset, methods=["POST"]),
     Route("/_mock/health", inspection.health, methods=["GET"]),
     Mount(STATIC_URL, StaticFiles(directory=PACKAGE / "static"), name="static"),
@@ -74,8 +91,11 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(store: Store, *, faults: Faults | None = None,
-               variant: Variant | None = None) -> Starlette:
-    """The portal over `store`; closing the app (lifespan end) closes the store."""
+               variant: Variant | None = None, login: str = "gateway") -> Starlette:
+    """The portal over `store`, logged in to through the Virtual Gateway (`login`
+    "gateway") or its own panel ("simple"); closing the app (lifespan end) closes the store."""
+    if login not in gateway.LOGINS:
+        raise ValueError(f"login must be one of {', '.join(gateway.LOGINS)}, not {login!r}")
     faults = faults or Faults()
     variant = variant or VARIANTS["classic"]
     pages = Pages(variant)
@@ -96,6 +116,8 @@ def create_app(store: Store, *, faults: Faults | None = None,
         lifespan=lifespan,
     )
     app.state.portal = Portal(store=store, sessions=Sessions(store.db, ttl_s=faults.session_ttl_s),
-                              pages=pages, variant=variant, faults=faults)
+                              pages=pages, variant=variant, faults=faults, login=login,
+                              gateway=Gateway(store, ttl_s=faults.session_ttl_s),
+                              gateway_pages=Pages(vg.LOOK))
     app.state.error_page = error_page
     return app

@@ -1,22 +1,30 @@
-"""The portal's fixture: the YAML that seeds its state (users, providers, members).
+"""The portal's fixture: the YAML that seeds its state (users, providers, members, and the
+Virtual Gateway's settings).
 
-Schema (DESIGN.md, "Mock portal", plus the extensions listed in docs/portal.md):
+Schema (docs/portal.md, "Fixture", describes every field; `?` marks an optional one):
 
-    today: 2026-11-15                  # optional frozen clock
-    users: [{user_id, password, providers: [provider_id, ...]}]
+    today?: 2026-11-15                   # a frozen clock
+    users: [{user_id, password, providers: [provider_id, ...],
+             email?,                     # the Virtual Gateway login; unique, case-insensitively
+             totp_secret?,               # base32, 16+ characters; none: MFA not set up
+             active?: true | false}]     # false: a deactivated account (default true)
     providers: [{provider_id, name, type, address?, city?, state?, zip?,
                  locations?: [{dba_name, address?, city?, state?, zip?,
                                servicing_providers: [{provider_id, npi, name, provider_type,
-                                   effective_date, end_date, address?, city?, state?, zip?}]}]}]
+                                   effective_date, end_date?, address?, city?, state?, zip?}]}]}]
     members: [{member_id, last_name, first_name, one_care_plan,
                pending_disenrollment?: true | ISO date, enrollment_start_date?: ISO date}]
-    disenrollment_reasons: [label, ...]  # optional; replaces the default list
+    disenrollment_reasons?: [label, ...]  # replaces the default list
+    gateway?: {totp_period_s?: 30,       # seconds a verification code lasts (1..300)
+               lockout_minutes?: 15, failures_to_lock?: 5}
 
 `load` raises FixtureError naming the file, the entry and the field of the first problem.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import json
 import re
@@ -40,6 +48,10 @@ DEFAULT_REASONS = (
     "Misrepresentation of information",
 )
 PROVIDER_ID = re.compile(r"[0-9]{9}[A-Z]")
+# Enough to tell an address from a typo, not RFC 5322.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+BASE32 = re.compile(r"[A-Za-z2-7]+")
+MIN_SECRET_LENGTH = 16
 MEMBER_ID = re.compile(r"[0-9]{12}")
 ADDRESS_FIELDS = ("address", "city", "state", "zip")
 
@@ -109,6 +121,18 @@ class User:
     user_id: str
     password: str
     providers: tuple[str, ...]
+    email: str | None = None  # no email: the user cannot log in through the Virtual Gateway
+    totp_secret: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """The Virtual Gateway's login rules (docs/portal.md, "Virtual Gateway")."""
+
+    totp_period_s: int = 30
+    lockout_minutes: int = 15
+    failures_to_lock: int = 5
 
 
 @dataclass(frozen=True)
@@ -119,6 +143,7 @@ class Fixture:
     providers: tuple[Provider, ...]
     members: tuple[Member, ...]
     disenrollment_reasons: tuple[str, ...]
+    gateway: GatewaySettings = GatewaySettings()
 
 
 def default_path() -> Path:
@@ -166,7 +191,7 @@ def _read(text: str) -> Any:
 
 def parse(data: Any, *, source: str = "<fixture>") -> Fixture:
     top = _mapping(data, "the fixture", ("today", "users", "providers", "members",
-                                          "disenrollment_reasons"))
+                                          "disenrollment_reasons", "gateway"))
     providers = tuple(_provider(entry, f"providers[{i}]")
                       for i, entry in enumerate(_list(top, "providers", "the fixture")))
     _unique([p.provider_id for p in providers], "providers", "provider_id")
@@ -174,6 +199,9 @@ def parse(data: Any, *, source: str = "<fixture>") -> Fixture:
     users = tuple(_user(entry, f"users[{i}]", types)
                   for i, entry in enumerate(_list(top, "users", "the fixture")))
     _unique([u.user_id for u in users], "users", "user_id")
+    # Typed in any case at the Virtual Gateway, so two addresses may not differ by case only.
+    _unique([u.email.casefold() if u.email else "" for u in users], "users", "email",
+            shown=[u.email or "" for u in users])
     members = tuple(_member(entry, f"members[{i}]", types)
                     for i, entry in enumerate(_list(top, "members", "the fixture")))
     _unique([m.member_id for m in members], "members", "member_id")
@@ -185,7 +213,7 @@ def parse(data: Any, *, source: str = "<fixture>") -> Fixture:
             raise FixtureError("disenrollment_reasons: must list at least one reason")
         _unique(list(reasons), "disenrollment_reasons", "label")
     return Fixture(source, _date(top.get("today"), "today", required=False), users, providers,
-                   members, reasons)
+                   members, reasons, _gateway(top.get("gateway")))
 
 
 def _provider(entry: Any, where: str) -> Provider:
@@ -234,15 +262,57 @@ def _servicing(entry: Any, where: str) -> ServicingProvider:
 
 
 def _user(entry: Any, where: str, types: dict[str, str]) -> User:
-    fields = _mapping(entry, where, ("user_id", "password", "providers"))
+    fields = _mapping(entry, where, ("user_id", "password", "providers", "email", "totp_secret",
+                                     "active"))
     granted = []
     for i, value in enumerate(_list(fields, "providers", where)):
         provider_id = _provider_id(value, f"{where}.providers[{i}]")
         if provider_id not in types:
             raise FixtureError(f"{where}.providers[{i}]: no provider {provider_id} in the fixture")
         granted.append(provider_id)
+    email = fields.get("email")
+    if email is not None:
+        email = _text(email, f"{where}.email")
+        if not EMAIL.fullmatch(email):
+            raise FixtureError(f"{where}.email: {email!r} is not an email address")
+    secret = fields.get("totp_secret")
+    if secret is not None:
+        secret = _totp_secret(secret, f"{where}.totp_secret")
+    active = fields.get("active", True)
+    if not isinstance(active, bool):
+        raise FixtureError(f"{where}.active: {active!r} must be true or false")
     return User(_text(fields.get("user_id"), f"{where}.user_id"),
-                _text(fields.get("password"), f"{where}.password"), tuple(granted))
+                _text(fields.get("password"), f"{where}.password"), tuple(granted),
+                email, secret, active)
+
+
+def _totp_secret(value: Any, where: str) -> str:
+    text = _text(value, where)
+    problem = f"{where}: must be base32 (letters A-Z, digits 2-7), at least {MIN_SECRET_LENGTH} characters"
+    if len(text) < MIN_SECRET_LENGTH or not BASE32.fullmatch(text):
+        raise FixtureError(problem)
+    try:  # some lengths are no whole number of bytes (17 characters, say)
+        base64.b32decode(text + "=" * (-len(text) % 8), casefold=True)
+    except binascii.Error:
+        raise FixtureError(problem) from None
+    return text
+
+
+def _gateway(value: Any) -> GatewaySettings:
+    if value is None:
+        return GatewaySettings()
+    fields = _mapping(value, "gateway", ("totp_period_s", "lockout_minutes", "failures_to_lock"))
+    limits = {"totp_period_s": (1, 300), "lockout_minutes": (1, 24 * 60),
+              "failures_to_lock": (1, 100)}
+    settings = {}
+    for key, (low, high) in limits.items():
+        if key not in fields:
+            continue
+        number = fields[key]
+        if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+            raise FixtureError(f"gateway.{key}: {number!r} must be a whole number from {low} to {high}")
+        settings[key] = number
+    return GatewaySettings(**settings)
 
 
 def _member(entry: Any, where: str, types: dict[str, str]) -> Member:
@@ -335,9 +405,13 @@ def _address(fields: dict, where: str) -> Address:
     return Address(**parts)
 
 
-def _unique(values: list[str], where: str, field: str) -> None:
+def _unique(values: list[str], where: str, field: str, *,
+            shown: list[str] | None = None) -> None:
+    """No value twice (empty values aside); `shown` is what the message quotes, when the
+    values compared are normalised (case-folded emails)."""
     seen: set[str] = set()
     for i, value in enumerate(values):
         if value in seen:
-            raise FixtureError(f"{where}[{i}].{field}: {value!r} appears twice")
-        seen.add(value)
+            raise FixtureError(f"{where}[{i}].{field}: {(shown or values)[i]!r} appears twice")
+        if value:
+            seen.add(value)

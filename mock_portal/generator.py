@@ -26,11 +26,19 @@ DEFAULT_SEED = 1
 CCA, TUFTS, UHC = "110000000A", "110000005A", "110000006A"
 GROUP = "110000001A"
 
+DEMO_PROVIDERS = [CCA, GROUP, "110000002A", "110000003A", "110000004A", "110000007A"]
+# Every user logs in through the Virtual Gateway: email, password, then the code of an
+# authenticator app holding totp_secret. posc.bot2 acts for the same providers as posc.demo,
+# so that two robots can be registered at once.
 USERS = [
-    {"user_id": "posc.demo", "password": "Demo-Passw0rd!",
-     "providers": [CCA, GROUP, "110000002A", "110000003A", "110000004A", "110000007A"]},
-    {"user_id": "tufts.bot", "password": "Tufts-Passw0rd!", "providers": [TUFTS]},
-    {"user_id": "multi.plan", "password": "Multi-Passw0rd!", "providers": [CCA, UHC]},
+    {"user_id": "posc.demo", "email": "posc.demo@example.org", "password": "Demo-Passw0rd!",
+     "totp_secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "providers": DEMO_PROVIDERS},
+    {"user_id": "posc.bot2", "email": "posc.bot2@example.org", "password": "Bot2-Passw0rd!",
+     "totp_secret": "KRSXG5CTMVRXEZLUKN2XAZLSKNSWC4DP", "providers": list(DEMO_PROVIDERS)},
+    {"user_id": "tufts.bot", "email": "tufts.bot@example.org", "password": "Tufts-Passw0rd!",
+     "totp_secret": "OR2WM5DTFZRG65BAORXXI4BANNSXSIJB", "providers": [TUFTS]},
+    {"user_id": "multi.plan", "email": "multi.plan@example.org", "password": "Multi-Passw0rd!",
+     "totp_secret": "NV2WY5DJFZYGYYLOEB2G65DQEBVWK6JB", "providers": [CCA, UHC]},
 ]
 
 # (provider_id, name, type, address, city, zip)
@@ -118,12 +126,16 @@ HEADER = """\
 #   {command}
 # (mock_portal/fixtures/default.yaml is the bundled default.)
 #
-# Schema: DESIGN.md ("Mock portal") and docs/portal.md ("Fixture"). Extensions used here:
+# Schema: docs/portal.md ("Fixture"). Optional fields used here:
+#   users[].email, users[].totp_secret: the Virtual Gateway login (Business Log In, then the
+#       6-digit code of an authenticator app holding the base32 secret); without an email a
+#       user logs in only with `--login simple`.
 #   members[].pending_disenrollment: true (effective the last day of the current month) or
 #       an ISO date: the member shows "A disenrollment for this member is pending, ...".
 #   members[].enrollment_start_date: ISO date shown as the Enrollment Start Date.
 #   address, city, state, zip: optional on providers, locations and servicing providers.
-# No `today`: the portal's clock is the real date.
+# No `today`: the portal's clock is the real date. No `gateway`: the Virtual Gateway's default
+# rules (codes of 30 seconds; 5 failures in a row lock an account for 15 minutes).
 """
 
 

@@ -1,5 +1,6 @@
-"""What every request handler reaches: the portal's state, its sessions, its page renderer,
-its release (variant) and its fault switches. One instance per process, on `app.state`."""
+"""What every request handler reaches: the portal's state, its sessions, its page renderers,
+its release (variant), its login (the Virtual Gateway or the POSC's own panel) and its fault
+switches. One instance per process, on `app.state`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from mock_portal.faults import Faults
+from mock_portal.gateway import Gateway
 from mock_portal.rendering import Pages
 from mock_portal.sessions import Sessions
 from mock_portal.store import Store
@@ -21,6 +23,9 @@ class Portal:
     pages: Pages
     variant: Variant
     faults: Faults
+    login: str  # one of gateway.LOGINS
+    gateway: Gateway
+    gateway_pages: Pages  # the gateway's own look, whatever the POSC's variant
 
 
 def of(request: Request) -> Portal:

@@ -11,8 +11,19 @@ from dataclasses import dataclass
 # Log in and session
 BAD_LOGIN = "The User ID or Password you entered is incorrect."
 SESSION_EXPIRED = "Your session has expired. Please log in again."
+DEACTIVATED = "This account has been deactivated. Contact your organization's Access Administrator."
 NOT_AVAILABLE = "This function is not available in this portal."
 NOT_AUTHORIZED = "You are not authorized to act for the Provider ID entered."
+# The EOHHS Virtual Gateway (`--login gateway`): Business Log In, Multifactor Authentication
+VG_LOCKED = ("Your account is locked after too many failed attempts. Try again in {minutes} "
+             "minutes or reset your password.")
+VG_BAD_LOGIN = 'The email or password is incorrect. To reset your password, click "Forgot Password."'
+VG_NO_MFA = ("Multifactor authentication is not set up for this account. Set it up in MyMassGov "
+             "before you log in.")
+VG_CODE_REUSED = ("This verification code has already been used. Wait for a new code from your "
+                  "authenticator app.")
+VG_BAD_CODE = "The verification code is incorrect. Try again."
+VG_SESSION_ENDED = "Your session has ended. Log in again."
 # Member Search and Disenrollment
 REQUIRED = "{label} is required."
 MEMBER_ID_DIGITS = "Member ID must be 12 digits."

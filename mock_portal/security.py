@@ -1,5 +1,5 @@
 """Access to the portal: every panel needs a live session, every POST carries the session's
-CSRF token, and the login form its own token (a cookie it must match).
+CSRF token, and a login form its own token (a cookie it must match).
 
 `panel` wraps an endpoint with those checks, so no handler can forget them; what a user may
 act for (the providers granted to them) is checked by each handler against the store.
@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from mock_portal import forms, menu, portal, rules
+from mock_portal import forms, gateway, menu, portal, rules
 
 SESSION_COOKIE = "JSESSIONID"
 LOGIN_TOKEN_COOKIE = "POSC_LOGIN_TOKEN"
@@ -27,19 +27,41 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 def login_page(request: Request, *, notice: str | None = None, error: str | None = None,
                user_id: str = "", status: int = 200) -> Response:
     """The Log In panel; the form's token is also set as a cookie the POST must match."""
-    token = request.cookies.get(LOGIN_TOKEN_COOKIE) or secrets.token_urlsafe(32)
+    token = form_token(request, LOGIN_TOKEN_COOKIE)
     response = portal.of(request).pages.render(
         request, "login.html", status=status, csrf_token=token, user_id_value=user_id,
         notices=[notice] if notice else [], errors=[rules.Refusal(error)] if error else [])
-    if request.cookies.get(LOGIN_TOKEN_COOKIE) != token:
-        response.set_cookie(LOGIN_TOKEN_COOKIE, token, path=menu.BASE, httponly=True,
-                            samesite="strict")
+    keep_form_token(request, response, token, cookie=LOGIN_TOKEN_COOKIE, path=menu.BASE)
     return response
 
 
-def login_token_matches(request: Request, submitted: str) -> bool:
-    expected = request.cookies.get(LOGIN_TOKEN_COOKIE)
+def form_token(request: Request, cookie: str) -> str:
+    """A login form's token: the one its cookie already holds, else a new one."""
+    return request.cookies.get(cookie) or secrets.token_urlsafe(32)
+
+
+def keep_form_token(request: Request, response: Response, token: str, *, cookie: str,
+                    path: str) -> None:
+    if request.cookies.get(cookie) != token:
+        response.set_cookie(cookie, token, path=path, httponly=True, samesite="strict")
+
+
+def login_token_matches(request: Request, submitted: str,
+                        cookie: str = LOGIN_TOKEN_COOKIE) -> bool:
+    expected = request.cookies.get(cookie)
     return bool(expected and submitted) and hmac.compare_digest(submitted, expected)
+
+
+def session_required(request: Request) -> Response:
+    """A panel asked for without a live POSC session (none, logged out, expired). Behind the
+    Virtual Gateway the POSC has no login page of its own: the way back in is the gateway's
+    Business Log In, which then says why."""
+    if portal.of(request).login == "simple":
+        return login_page(request, notice=rules.SESSION_EXPIRED)
+    response = RedirectResponse(gateway.LOGIN, status_code=303)
+    response.set_cookie(gateway.NOTICE_COOKIE, gateway.SESSION_ENDED, path=gateway.BASE,
+                        httponly=True, samesite="lax")
+    return response
 
 
 def refused_page(request: Request) -> Response:
@@ -51,6 +73,19 @@ def set_session_cookie(response: Response, session_id: str) -> None:
     response.set_cookie(SESSION_COOKIE, session_id, path="/", httponly=True, samesite="lax")
 
 
+def enter_posc(request: Request, user_id: str) -> Response:
+    """A new POSC session for a user just logged in (the POSC's own panel, or the gateway's
+    launch), and on to the home page."""
+    p = portal.of(request)
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:  # never carry a session ID across a login
+        p.sessions.end(previous)
+    session = p.sessions.start(user_id)
+    response = RedirectResponse(menu.HOME, status_code=303)
+    set_session_cookie(response, session.session_id)
+    return response
+
+
 def panel(endpoint: Endpoint) -> Endpoint:
     """Only for a live session; a POST only with the session's CSRF token. The endpoint
     finds the session in `request.state.session` and the form in `request.state.form`."""
@@ -59,7 +94,7 @@ def panel(endpoint: Endpoint) -> Endpoint:
     async def guarded(request: Request) -> Response:
         session = portal.of(request).sessions.find(request.cookies.get(SESSION_COOKIE))
         if session is None:
-            return login_page(request, notice=rules.SESSION_EXPIRED)
+            return session_required(request)
         request.state.session = session
         request.state.form = None
         if request.method == "POST":

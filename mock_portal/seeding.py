@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -17,6 +18,7 @@ def seed(db: sqlite3.Connection, fixture: Fixture) -> None:
     db.executemany("INSERT INTO meta VALUES (?, ?)", [
         ("today", fixture.today.isoformat() if fixture.today else ""),
         ("reasons", json.dumps(list(fixture.disenrollment_reasons))),
+        ("gateway", json.dumps(dataclasses.asdict(fixture.gateway))),
     ])
     _accounts(db, fixture)
     _providers(db, fixture)
@@ -38,8 +40,10 @@ def enrollment_start(member: Member) -> dt.date:
 def _accounts(db: sqlite3.Connection, fixture: Fixture) -> None:
     for user in fixture.users:
         salt = os.urandom(16)
-        db.execute("INSERT INTO users VALUES (?, ?, ?)",
-                   (user.user_id, salt, password_hash(user.password, salt)))
+        db.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (user.user_id, salt, password_hash(user.password, salt), user.email,
+                    user.email.casefold() if user.email else None, user.totp_secret,
+                    int(user.active)))
         db.executemany("INSERT OR IGNORE INTO grants VALUES (?, ?)",
                        [(user.user_id, provider_id) for provider_id in user.providers])
 

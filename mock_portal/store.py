@@ -15,16 +15,17 @@ import tempfile
 from pathlib import Path
 
 from mock_portal import seeding
-from mock_portal.fixture import ADDRESS_FIELDS, Address, Fixture
+from mock_portal.fixture import ADDRESS_FIELDS, Address, Fixture, GatewaySettings
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the Virtual Gateway's accounts and login state
 PAGE_SIZE = 10
 FIRST_REQUEST_ID = 4100001
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (user_id TEXT PRIMARY KEY, salt BLOB NOT NULL,
-    password_hash BLOB NOT NULL);
+    password_hash BLOB NOT NULL, email TEXT, email_key TEXT UNIQUE, totp_secret TEXT,
+    active INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS grants (user_id TEXT NOT NULL, provider_id TEXT NOT NULL,
     PRIMARY KEY (user_id, provider_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS providers (provider_id TEXT PRIMARY KEY, name TEXT NOT NULL,
@@ -55,10 +56,18 @@ CREATE TABLE IF NOT EXISTS update_requests (line INTEGER PRIMARY KEY AUTOINCREME
     submitted_on TEXT NOT NULL, description TEXT NOT NULL, status TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS update_requests_by_id ON update_requests (request_id);
 CREATE INDEX IF NOT EXISTS update_requests_by_provider ON update_requests (provider_id, line);
+CREATE TABLE IF NOT EXISTS vg_accounts (user_id TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+    locked_until REAL, last_step INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vg_pending (pending_id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+    typed TEXT NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vg_sessions (vg_session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+    expires_at REAL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS logins (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
 """
 # Everything `reset` empties, in an order that never leaves a dangling reference.
-TABLES = ("session_changes", "sessions", "transactions", "update_requests", "servicing",
-          "locations", "members", "grants", "users", "providers", "meta")
+TABLES = ("session_changes", "sessions", "vg_sessions", "vg_pending", "vg_accounts", "logins",
+          "transactions", "update_requests", "servicing", "locations", "members", "grants",
+          "users", "providers", "meta")
 
 
 def address_line(row: sqlite3.Row, *, prefix: str = "") -> str:
@@ -105,6 +114,7 @@ class Store:
         meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         self.frozen_today = dt.date.fromisoformat(meta["today"]) if meta.get("today") else None
         self.disenrollment_reasons: tuple[str, ...] = tuple(json.loads(meta["reasons"]))
+        self.gateway = GatewaySettings(**json.loads(meta["gateway"]))
 
     @classmethod
     def temporary(cls, fixture: Fixture) -> Store:
@@ -125,7 +135,8 @@ class Store:
         return self.frozen_today or dt.date.today()
 
     def reset(self) -> None:
-        """Back to the fixture's state: transactions, requests and sessions cleared."""
+        """Back to the fixture's state: transactions, requests, sessions and the Virtual
+        Gateway's login state (failures, locks, used codes, the login log) cleared."""
         fixture = self.fixture
         with self.db:
             for table in TABLES:
@@ -136,14 +147,26 @@ class Store:
 
     # --- accounts and providers ----------------------------------------------------------
 
-    def password_matches(self, user_id: str, password: str) -> bool:
+    def password_matches(self, user_id: str | None, password: str) -> bool:
+        """None: no such user (the work is the same)."""
         row = self.db.execute("SELECT salt, password_hash FROM users WHERE user_id = ?",
-                              (user_id,)).fetchone()
+                              (user_id,)).fetchone() if user_id is not None else None
         if row is None:
             seeding.password_hash(password, b"\0" * 16)  # same work either way: no user-ID oracle
             return False
         return hmac.compare_digest(seeding.password_hash(password, row["salt"]),
                                    row["password_hash"])
+
+    def account(self, *, user_id: str | None = None, email: str | None = None
+                ) -> sqlite3.Row | None:
+        """A user's user_id, email, totp_secret and active flag, by user ID or by email
+        (compared case-insensitively, surrounding spaces ignored)."""
+        if email is not None:
+            where, key = "email_key = ?", email.strip().casefold()
+        else:
+            where, key = "user_id = ?", user_id
+        return self.db.execute("SELECT user_id, email, totp_secret, active FROM users"
+                               f" WHERE {where}", (key,)).fetchone()
 
     def granted_providers(self, user_id: str, *types: str) -> list[sqlite3.Row]:
         """The user's providers (optionally of the given types), by provider ID."""

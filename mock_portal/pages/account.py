@@ -1,42 +1,58 @@
 """Logging in and out, the POSC home page, and the Provider Services menu's own pages
-(an item that only expands, or a function this portal does not offer)."""
+(an item that only expands, or a function this portal does not offer).
+
+The POSC's own login panel serves `--login simple` only; behind the Virtual Gateway
+(pages/gateway.py) its address leads to the gateway's Business Log In.
+"""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from mock_portal import forms, menu, portal, rules, security
+from mock_portal import forms, gateway, menu, portal, rules, security
+from mock_portal.pages import gateway as gateway_pages
 from mock_portal.security import panel
 
 
 async def root(request: Request) -> Response:
-    return RedirectResponse(menu.LOGIN, status_code=302)
+    if portal.of(request).login == "simple":
+        return RedirectResponse(menu.LOGIN, status_code=302)
+    return RedirectResponse(gateway.START, status_code=302)
 
 
 async def login_form(request: Request) -> Response:
+    if portal.of(request).login != "simple":
+        return RedirectResponse(gateway.LOGIN, status_code=303)
     return security.login_page(request)
 
 
 async def log_in(request: Request) -> Response:
+    p = portal.of(request)
+    if p.login != "simple":  # nothing is checked: the gateway is the only way in
+        return RedirectResponse(gateway.LOGIN, status_code=303)
     form = await forms.read(request)
     if form is None or not security.login_token_matches(request,
                                                         forms.text(form, security.CSRF_FIELD)):
         return security.refused_page(request)
-    p = portal.of(request)
     user_id, password = forms.text(form, "user_id").strip(), forms.text(form, "password")
-    if not p.store.password_matches(user_id, password):
+    account = p.store.account(user_id=user_id)
+    known = account["user_id"] if account else None
+    if not p.store.password_matches(known, password):
+        outcome = gateway.WRONG_PASSWORD if account else gateway.UNKNOWN_USER
+        p.gateway.record(typed=user_id, user_id=known, step="simple", outcome=outcome)
         return security.login_page(request, error=rules.BAD_LOGIN, user_id=user_id)
-    previous = request.cookies.get(security.SESSION_COOKIE)
-    if previous:  # never carry a session ID across a login
-        p.sessions.end(previous)
-    session = p.sessions.start(user_id)
-    response = RedirectResponse(menu.HOME, status_code=303)
-    security.set_session_cookie(response, session.session_id)
-    return response
+    if not account["active"]:
+        p.gateway.record(typed=user_id, user_id=known, step="simple", outcome=gateway.DEACTIVATED)
+        return security.login_page(request, error=rules.DEACTIVATED, user_id=user_id)
+    p.gateway.record(typed=user_id, user_id=known, step="simple", outcome=gateway.OK)
+    return security.enter_posc(request, user_id)
 
 
 async def log_out(request: Request) -> Response:
+    """Ends the POSC session; behind the gateway, the gateway's session too (its Log Out)."""
+    if portal.of(request).login != "simple":
+        return await gateway_pages.log_out(request)
     session_id = request.cookies.get(security.SESSION_COOKIE)
     if session_id:
         portal.of(request).sessions.end(session_id)

@@ -14,8 +14,15 @@ async def transactions(request: Request) -> Response:
     return Response(body, media_type="application/json")
 
 
+async def logins(request: Request) -> Response:
+    """Every login attempt at the gateway's panels or the POSC's own, oldest first."""
+    body = portal.of(request).gateway.logins_json()
+    return Response(body, media_type="application/json")
+
+
 async def reset(request: Request) -> Response:
-    """Back to the fixture's state; transactions, requests and sessions cleared."""
+    """Back to the fixture's state; transactions, requests, sessions and the gateway's login
+    state (the login log, failures, locks, used codes, waiting logins) cleared."""
     portal.of(request).store.reset()
     return JSONResponse({"ok": True})
 

@@ -4,12 +4,15 @@ standard-library client (tests/mock/portal_client.py)."""
 from __future__ import annotations
 
 import contextlib
+import json
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from tests.conftest import FIXTURES, MockPortal
-from tests.mock.portal_client import PortalClient
+from tests.mock.portal_client import PortalClient, Totp
 
 FROZEN = FIXTURES / "frozen.yaml"
 BASE = "/EHSProviderPortal"
@@ -22,6 +25,14 @@ GROUP_PRACTICE_INFO = f"{PROFILE}/GroupPracticeInfo.jsf"
 AGREEMENT = f"{PROFILE}/Agreement.jsf"
 PROFILE_STATUS = (f"{BASE}/ManageProviderInformation_MaintainProfile_InquireProfileUpdateStatus"
                   "/Status.jsf")
+# The Virtual Gateway (--login gateway, the default)
+VG_START = "/vg/"
+VG_LOGIN = "/vg/login"
+VG_VERIFY = "/vg/verify"
+VG_APPLICATIONS = "/vg/applications"
+SESSION_ENDED = "Your session has ended. Log in again."
+SESSION_EXPIRED = "Your session has expired. Please log in again."
+DEMO_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(scope="session")
@@ -37,10 +48,23 @@ def frozen(frozen_process: MockPortal) -> MockPortal:
     return frozen_process
 
 
+@pytest.fixture(scope="session")
+def simple_process() -> Iterator[MockPortal]:
+    """A mock with the POSC's own login panel (`--login simple`), bundled default fixture."""
+    with MockPortal(login="simple") as portal:
+        yield portal
+
+
+@pytest.fixture
+def simple(simple_process: MockPortal) -> MockPortal:
+    simple_process.reset()
+    return simple_process
+
+
 @pytest.fixture
 def qa(frozen: MockPortal) -> PortalClient:
     """qa.plan logged in to the frozen portal."""
-    client = PortalClient(frozen.url)
+    client = PortalClient.of(frozen)
     client.login("qa.plan", "QA-Passw0rd!")
     return client
 
@@ -48,7 +72,7 @@ def qa(frozen: MockPortal) -> PortalClient:
 @pytest.fixture
 def demo(mock_portal: MockPortal) -> PortalClient:
     """posc.demo logged in to the default portal."""
-    client = PortalClient(mock_portal.url)
+    client = PortalClient.of(mock_portal)
     client.login()
     return client
 
@@ -85,3 +109,40 @@ def date_detail_action(client: PortalClient, action: str, end_date: str = ""):
     assert client.last is not None
     return client.post(GROUP_PRACTICE_INFO,
                        {**client.last.hidden(), "end_date": end_date, "action": action})
+
+
+def logins(portal: MockPortal) -> list[dict]:
+    """The portal's log of login attempts (/_mock/logins)."""
+    with urllib.request.urlopen(f"{portal.url}/_mock/logins", timeout=10) as response:
+        return json.load(response)
+
+
+def current_step(period_s: int = 30) -> int:
+    """The time step now, far enough from its end that a code computed for it (or for a step
+    counted from it) reaches the server within the same step: a test never straddles two."""
+    left = period_s - time.time() % period_s
+    if left < min(2, period_s / 4):
+        time.sleep(left + 0.05)
+    return Totp("A" * 16, interval=period_s).timecode(time.time())
+
+
+def code(secret: str, step: int, period_s: int = 30) -> str:
+    """What an authenticator app holding `secret` shows during `step`."""
+    return Totp(secret, interval=period_s).generate_otp(step)
+
+
+def browser_login(page, portal: MockPortal, email: str = "posc.demo@example.org",
+                  password: str = "Demo-Passw0rd!", secret: str = DEMO_SECRET) -> None:
+    """A person's way in, in a browser: the Virtual Gateway's Business Log In, the code, the
+    POSC from My Applications (by label and role only, as the robot does)."""
+    url = portal.url
+    page.goto(f"{url}/")
+    page.get_by_role("link", name="Business Log In").click()
+    page.get_by_label("Email Address", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log In").click()
+    period_s = PortalClient.of(portal).period_s
+    page.get_by_label("Verification Code", exact=True).fill(Totp(secret, interval=period_s).now())
+    page.get_by_role("button", name="Verify").click()
+    page.get_by_role("link", name="Provider Online Service Center (POSC)").click()
+    page.get_by_role("link", name="Log Out").wait_for()

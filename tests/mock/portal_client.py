@@ -1,20 +1,58 @@
-"""A small HTTP client for the mock portal's server-level tests: the standard library only
-(cookies kept, redirects followed), and a reader of what a page shows: its headings, alerts,
-notices, labels and values, buttons, links and tables."""
+"""A small HTTP client for the mock portal's server-level tests: the standard library (cookies
+kept, redirects followed) and pyotp, a reader of what a page shows (its headings, alerts,
+notices, labels and values, buttons, links and tables), and a login the way the portal asks
+for it: the Virtual Gateway's chain, or the POSC's own panel."""
 
 from __future__ import annotations
 
+import functools
 import html
 import http.cookiejar
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
+
+import pyotp
+
+from mock_portal import fixture
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
 VOID = {"input", "img", "br", "meta", "link", "hr"}
+FROZEN = Path(__file__).parent.parent / "fixtures" / "frozen.yaml"
+
+POSC_LOGIN = "/EHSProviderPortal/login.jsf"
+VG_LOGIN = "/vg/login"
+VG_VERIFY = "/vg/verify"
+POSC_APPLICATION = "Provider Online Service Center (POSC)"
+# A person who finds a code already used waits for the next one; past the window of steps the
+# gateway accepts (one before and one after its own), so does the client. Never more codes
+# than keep it clear of a lockout (5 failures by default).
+MAX_CODES = 4
+
+
+class Totp(pyotp.TOTP):
+    """An authenticator app. The fixture accepts 16-character secrets (80 bits); pyotp 2.10
+    and later refuse fewer than 112 bits unless told otherwise."""
+
+    min_secret_length_bits = 80
+
+
+@functools.cache
+def known_users() -> dict[str, fixture.User]:
+    """The users of the bundled default fixture and tests/fixtures/frozen.yaml, by user ID
+    and by email (case-folded): what the gateway asks for instead of a user ID."""
+    users = {}
+    for path in (None, FROZEN):
+        for user in fixture.load(path).users:
+            users[user.user_id] = user
+            if user.email:
+                users[user.email.casefold()] = user
+    return users
 
 
 class _Reader(HTMLParser):
@@ -144,15 +182,30 @@ class Page:
         return text in " ".join(html.unescape(self.html).split())
 
 
-class PortalClient:
-    """A browser-less user of the portal."""
+@functools.cache
+def code_period(fixture_path: str | None) -> int:
+    """The seconds a verification code lasts on a portal started with this fixture."""
+    return fixture.load(fixture_path).gateway.totp_period_s
 
-    def __init__(self, base_url: str, *, timeout: float = 10) -> None:
+
+class PortalClient:
+    """A browser-less user of the portal; `period_s` is the step of its authenticator app,
+    the portal's (the fixture's `gateway.totp_period_s`)."""
+
+    def __init__(self, base_url: str, *, timeout: float = 10, period_s: int = 30) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.period_s = period_s
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         self.last: Page | None = None
+
+    @classmethod
+    def of(cls, portal) -> PortalClient:
+        """A client of a mock portal process (a PortalProcess), its authenticator on the step
+        of the fixture the process was started with."""
+        path = portal.options.get("fixture")
+        return cls(portal.url, period_s=code_period(str(path) if path is not None else None))
 
     def _open(self, request: urllib.request.Request) -> Page:
         try:
@@ -181,9 +234,57 @@ class PortalClient:
         body = urllib.parse.urlencode(fields).encode()
         return self._open(urllib.request.Request(self.url(path), data=body, method="POST"))
 
-    def login(self, user_id: str = "posc.demo", password: str = "Demo-Passw0rd!") -> Page:
-        self.get("/EHSProviderPortal/login.jsf")
-        return self.post("/EHSProviderPortal/login.jsf", {"user_id": user_id, "password": password})
+    def path(self) -> str:
+        """The address of the page last opened, without host and query."""
+        return urllib.parse.urlsplit(self.last.url).path if self.last else ""
+
+    def login(self, user: str = "posc.demo", password: str = "Demo-Passw0rd!", *,
+              secret: str | None = None) -> Page:
+        """Logs in as the portal asks. Its own panel (`--login simple`): the user ID and
+        password. The Virtual Gateway: Business Log In with the user's email (`user` is an
+        email, or a user ID of the known fixtures), the code of an authenticator app holding
+        `secret` (by default the known user's), then the POSC from My Applications. Returns
+        the POSC's home page, or the page that refused."""
+        page = self.get(POSC_LOGIN)
+        if self.path() == POSC_LOGIN:
+            return self.post(POSC_LOGIN, {"user_id": user, "password": password})
+        known = known_users().get(user.casefold())
+        email = user if "@" in user or known is None else known.email or user
+        secret = secret or (known.totp_secret if known else None)
+        page = self.vg_password(email, password)
+        if self.path() != VG_VERIFY or secret is None:
+            return page
+        page = self.vg_fresh_code(secret)
+        if not page.has_link(POSC_APPLICATION):
+            return page
+        return self.get(page.link(POSC_APPLICATION))
+
+    def vg_password(self, email: str, password: str) -> Page:
+        """The Business Log In panel, filled in and sent."""
+        self.get(VG_LOGIN)
+        return self.post(VG_LOGIN, {"email": email, "password": password})
+
+    def vg_code(self, code: str) -> Page:
+        """The Multifactor Authentication panel's code, sent (the form's token is the one of
+        the gateway's last page)."""
+        return self.post(VG_VERIFY, {"code": code})
+
+    def vg_fresh_code(self, secret: str) -> Page:
+        """The codes of the steps around now, earliest first, until one is accepted: the
+        gateway refuses a step this user already logged in with, so a second login within a
+        step takes the next step's code, a fourth waits for a new step."""
+        period_s = self.period_s
+        totp = Totp(secret, interval=period_s)
+        step = None
+        for _ in range(MAX_CODES):
+            now = totp.timecode(time.time())
+            step = now - 1 if step is None else max(step + 1, now - 1)
+            if step > now + 1:  # wait until the gateway's window reaches it
+                time.sleep((step - 1) * period_s - time.time() + 0.05)
+            page = self.vg_code(totp.generate_otp(step))
+            if page.panels != ["Multifactor Authentication"]:
+                return page
+        return page
 
     def cookie(self, name: str) -> http.cookiejar.Cookie | None:
         return next((cookie for cookie in self.cookies if cookie.name == name), None)

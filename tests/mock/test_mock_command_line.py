@@ -43,6 +43,7 @@ def test_port_0_prints_one_url_line_once_connections_are_accepted():
     (["--faults", "error_rate=2"], "bad --faults 'error_rate=2': error_rate must be between 0 and 1"),
     (["--faults", "nonsense"], "bad --faults 'nonsense': fault 'nonsense' must be NAME=VALUE"),
     (["--variant", "retro"], "argument --variant: invalid choice: 'retro'"),
+    (["--login", "sso"], "argument --login: invalid choice: 'sso'"),
     (["--port", "70000"], "--port 70000 is not between 0 and 65535"),
     (["--fixture", "/no/such/fixture.yaml"], "/no/such/fixture.yaml: cannot read the fixture"),
     (["--bogus"], "unrecognized arguments: --bogus"),
@@ -54,6 +55,17 @@ def test_bad_start_exits_2_with_one_clear_line(args, says):
     assert finished.stdout == ""
     [line] = finished.stderr.splitlines()
     assert says in line and "Traceback" not in finished.stderr
+
+
+def test_help_describes_the_login_modes():
+    finished = run_portal("--help")
+
+    assert finished.returncode == 0
+    text = " ".join(finished.stdout.split())
+    assert "--login {gateway,simple}" in text
+    assert "gateway: the EOHHS Virtual Gateway's chain" in text
+    assert "simple: the POSC's own User ID and Password panel" in text
+    assert "(default: gateway)" in text
 
 
 def test_bad_fixture_exits_2_naming_the_entry_and_field(tmp_path):
@@ -80,7 +92,7 @@ def test_a_db_file_that_is_not_the_portals_exits_2(tmp_path):
 def test_db_keeps_the_state_across_a_restart(tmp_path):
     db = tmp_path / "portal.sqlite3"
     with PortalProcess(db=db) as portal:
-        client = PortalClient(portal.url)
+        client = PortalClient.of(portal)
         client.login()
         assert disenroll(client, "100000000001", "RIVERA", "ANA").panels == [
             "Disenrollment Confirmation"]
@@ -88,7 +100,7 @@ def test_db_keeps_the_state_across_a_restart(tmp_path):
     with PortalProcess(db=db) as portal:
         with urllib.request.urlopen(f"{portal.url}/_mock/transactions") as response:
             [sent] = json.load(response)
-        client = PortalClient(portal.url)
+        client = PortalClient.of(portal)
         client.login()
         page = client.get("/EHSProviderPortal/ManageMembers_Enrollment_EnrollDisenrollOneCareMembers/MemberSearch.jsf")
         page = client.post(page.url, {"provider_id": "110000000A", "member_id": "100000000001",

@@ -22,7 +22,7 @@ def test_member_search_panel_has_the_job_aids_fields_and_the_users_plan(qa):
 
 
 def test_provider_id_is_a_list_for_a_user_with_several_plans(frozen):
-    client = PortalClient(frozen.url)
+    client = PortalClient.of(frozen)
     client.login("qa.multi", "Multi-Passw0rd!")
 
     page = client.get(MEMBER_SEARCH)
@@ -32,7 +32,7 @@ def test_provider_id_is_a_list_for_a_user_with_several_plans(frozen):
 
 
 def test_several_plans_user_disenrolls_for_the_plan_chosen(frozen):
-    client = PortalClient(frozen.url)
+    client = PortalClient.of(frozen)
     client.login("qa.multi", "Multi-Passw0rd!")
 
     page = disenroll(client, "200000000007", "LEE", "MIN", provider_id="110000006A")
@@ -188,7 +188,7 @@ def test_crafted_submit_for_another_plans_member_is_refused(qa, frozen):
 
 
 def test_crafted_submit_for_a_plan_not_granted_is_refused(frozen):
-    client = PortalClient(frozen.url)
+    client = PortalClient.of(frozen)
     client.login("qa.tufts", "Tufts-Passw0rd!")
     client.get(MEMBER_SEARCH)
 
@@ -219,14 +219,15 @@ def test_reopening_the_disenrollment_address_leads_back_to_member_search(qa):
 def test_the_fixture_may_replace_the_reasons(start_portal, tmp_path):
     fixture = tmp_path / "reasons.yaml"
     fixture.write_text(
-        "users: [{user_id: u, password: p, providers: ['110000000A']}]\n"
+        "users: [{user_id: u, email: u@example.org, password: p, totp_secret: JBSWY3DPEHPK3PXP,"
+        " providers: ['110000000A']}]\n"
         "providers: [{provider_id: '110000000A', name: PLAN, type: one_care_plan}]\n"
         "members: [{member_id: '300000000001', last_name: A, first_name: B,"
         " one_care_plan: '110000000A'}]\n"
         "disenrollment_reasons: [Moved away, Other]\n")
     portal = start_portal(fixture=fixture)
-    client = PortalClient(portal.url)
-    client.login("u", "p")
+    client = PortalClient.of(portal)
+    client.login("u@example.org", "p", secret="JBSWY3DPEHPK3PXP")  # 16 characters will do
 
     page = search(client, "300000000001", "A", "B")
 

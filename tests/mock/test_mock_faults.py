@@ -11,7 +11,15 @@ import urllib.request
 import pytest
 
 from mock_portal import faults, menu
-from tests.mock.conftest import DISENROLLMENT, MEMBER_SEARCH, search
+from tests.mock.conftest import (
+    DISENROLLMENT,
+    MEMBER_SEARCH,
+    SESSION_ENDED,
+    SESSION_EXPIRED,
+    VG_LOGIN,
+    VG_START,
+    search,
+)
 from tests.mock.portal_client import PortalClient
 
 
@@ -65,7 +73,7 @@ def test_error_rate_with_a_seed_answers_the_same_requests_with_500(start_portal)
 
 def test_error_rate_fails_before_any_state_changes_and_spares_mock_and_static(start_portal):
     portal = start_portal(faults="error_rate=1")
-    client = PortalClient(portal.url)
+    client = PortalClient.of(portal)
 
     assert client.get(menu.LOGIN).status == 500
     page = client.post(DISENROLLMENT, {"provider_id": "110000000A", "member_id": "100000000001",
@@ -92,23 +100,42 @@ def test_latency_is_added_to_pages_only(start_portal):
     assert health_time < 0.3
 
 
-def test_session_lives_only_its_ttl_after_login(start_portal):
-    portal = start_portal(faults="session_ttl_s=0.5")
-    client = PortalClient(portal.url)
+@pytest.mark.parametrize(("login", "notice", "lands_on"), [
+    ("gateway", SESSION_ENDED, VG_LOGIN),  # the Virtual Gateway's Business Log In
+    ("simple", SESSION_EXPIRED, menu.HOME),  # the POSC's login panel, at the panel's address
+])
+def test_session_lives_only_its_ttl_after_login(start_portal, login, notice, lands_on):
+    portal = start_portal(faults="session_ttl_s=0.5", login=login)
+    client = PortalClient.of(portal)
     logged_in = time.monotonic()  # at the latest: the session starts during the login
-    client.login()
+    assert "Welcome posc.demo" in client.login()
     assert client.get(menu.HOME).notices == []
 
     deadline = logged_in + 10
-    while client.get(menu.HOME).notices != ["Your session has expired. Please log in again."]:
+    while client.get(menu.HOME).notices != [notice]:
         assert time.monotonic() < deadline, "the session never expired"
 
     assert time.monotonic() - logged_in >= 0.5
+    assert client.path() == lands_on
+    assert "Welcome" not in client.last
+
+
+def test_faults_apply_to_the_gateways_pages(start_portal):
+    failing = start_portal(faults="error_rate=1")
+    slow = start_portal(faults="latency_ms=300")
+
+    for path in (VG_START, VG_LOGIN):
+        assert PortalClient.of(failing).get(path).status == 500
+        started = time.monotonic()
+        assert PortalClient.of(slow).get(path).status == 200
+        assert time.monotonic() - started >= 0.3
+    with urllib.request.urlopen(f"{failing.url}/_mock/logins") as response:
+        assert response.status == 200
 
 
 def test_lost_response_commits_the_submission_and_never_answers(start_portal):
     portal = start_portal(faults="lost_response_rate=1")
-    client = PortalClient(portal.url)
+    client = PortalClient.of(portal)
     client.login()
     page = search(client, "100000000001", "RIVERA", "ANA")
     assert page.panels == ["Disenrollment"]  # pages that commit nothing are answered
@@ -132,7 +159,7 @@ def test_lost_response_commits_the_submission_and_never_answers(start_portal):
 
 def test_lost_response_spares_a_refused_submission(start_portal):
     portal = start_portal(faults="lost_response_rate=1")
-    client = PortalClient(portal.url)
+    client = PortalClient.of(portal)
     client.login()
     page = search(client, "100000000001", "RIVERA", "ANA")
 

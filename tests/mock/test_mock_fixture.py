@@ -32,12 +32,24 @@ def test_default_has_no_frozen_clock_and_the_default_reasons(default):
 
 def test_default_users_and_their_grants(default):
     users = {u.user_id: (u.password, u.providers) for u in default.users}
+    demo_providers = (CCA, "110000001A", "110000002A", "110000003A", "110000004A", "110000007A")
     assert users == {
-        "posc.demo": ("Demo-Passw0rd!", (CCA, "110000001A", "110000002A", "110000003A",
-                                         "110000004A", "110000007A")),
+        "posc.demo": ("Demo-Passw0rd!", demo_providers),
+        "posc.bot2": ("Bot2-Passw0rd!", demo_providers),
         "tufts.bot": ("Tufts-Passw0rd!", (TUFTS,)),
         "multi.plan": ("Multi-Passw0rd!", (CCA, UHC)),
     }
+
+
+def test_default_users_log_in_through_the_gateway(default):
+    users = {u.user_id: u for u in default.users}
+    assert (users["posc.demo"].email, users["posc.demo"].totp_secret) == (
+        "posc.demo@example.org", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    assert (users["posc.bot2"].email, users["posc.bot2"].totp_secret) == (
+        "posc.bot2@example.org", "KRSXG5CTMVRXEZLUKN2XAZLSKNSWC4DP")
+    assert all(u.email and u.totp_secret and u.active for u in default.users)
+    assert default.gateway == fixture.GatewaySettings(totp_period_s=30, lockout_minutes=15,
+                                                      failures_to_lock=5)  # the defaults
 
 
 def test_default_providers(default):
@@ -131,6 +143,22 @@ def test_a_good_small_fixture_loads(tmp_path):
     loaded = fixture.load(write(tmp_path, GOOD))
     assert loaded.members[0].pending_disenrollment is False
     assert loaded.providers[1].locations[0].servicing_providers[0].effective_date == dt.date(2019, 1, 1)
+    # Without the gateway's fields: no email, no MFA, active; the gateway's default rules.
+    assert (loaded.users[0].email, loaded.users[0].totp_secret, loaded.users[0].active) == (
+        None, None, True)
+    assert loaded.gateway == fixture.GatewaySettings(30, 15, 5)
+
+
+def test_the_gateways_fields_load(tmp_path):
+    data = changed(("users", 0), {**GOOD["users"][0], "email": "U@Example.org",
+                                  "totp_secret": "jbswy3dpehpk3pxp", "active": False})
+    data["gateway"] = {"totp_period_s": 60, "lockout_minutes": 1, "failures_to_lock": 3}
+
+    loaded = fixture.load(write(tmp_path, data))
+
+    assert (loaded.users[0].email, loaded.users[0].totp_secret, loaded.users[0].active) == (
+        "U@Example.org", "jbswy3dpehpk3pxp", False)
+    assert loaded.gateway == fixture.GatewaySettings(60, 1, 3)
 
 
 def changed(path: str, value):
@@ -169,6 +197,28 @@ SERVICING = ("providers", 1, "locations", 0, "servicing_providers", 0)
     ({**GOOD, "disenrollment_reasons": []}, "disenrollment_reasons: must list at least one reason"),
     ({**GOOD, "members": "everyone"}, "the fixture: members must be a list"),
     ([1, 2], "the fixture: must be a mapping"),
+    # The Virtual Gateway's fields
+    (changed(("users", 0, "email"), "not-an-address"),
+     "users[0].email: 'not-an-address' is not an email address"),
+    (changed(("users", 0, "email"), ""), "users[0].email: must be non-empty text"),
+    ({**GOOD, "users": [{**GOOD["users"][0], "email": "u@example.org"},
+                        {**GOOD["users"][0], "user_id": "v", "email": "U@EXAMPLE.ORG"}]},
+     "users[1].email: 'U@EXAMPLE.ORG' appears twice"),
+    (changed(("users", 0, "totp_secret"), "JBSWY3DPEHPK3PX1"),
+     "users[0].totp_secret: must be base32 (letters A-Z, digits 2-7), at least 16 characters"),
+    (changed(("users", 0, "totp_secret"), "JBSWY3DPEHPK3PX"), "users[0].totp_secret: must be base32"),
+    (changed(("users", 0, "totp_secret"), "JBSWY3DPEHPK3PXPJ"), "users[0].totp_secret: must be base32"),
+    (changed(("users", 0, "totp_secret"), 12345678901234567), "users[0].totp_secret: must be non-empty"),
+    (changed(("users", 0, "active"), "no"), "users[0].active: 'no' must be true or false"),
+    (changed(("users", 0, "mfa"), True), "users[0]: unknown field 'mfa'"),
+    ({**GOOD, "gateway": {"totp_period": 30}}, "gateway: unknown field 'totp_period'"),
+    ({**GOOD, "gateway": {"totp_period_s": 0}}, "gateway.totp_period_s: 0 must be a whole number from 1 to 300"),
+    ({**GOOD, "gateway": {"totp_period_s": 301}}, "gateway.totp_period_s: 301 must be"),
+    ({**GOOD, "gateway": {"totp_period_s": "30"}}, "gateway.totp_period_s: '30' must be"),
+    ({**GOOD, "gateway": {"totp_period_s": True}}, "gateway.totp_period_s: True must be"),
+    ({**GOOD, "gateway": {"lockout_minutes": 0}}, "gateway.lockout_minutes: 0 must be"),
+    ({**GOOD, "gateway": {"failures_to_lock": 2.5}}, "gateway.failures_to_lock: 2.5 must be"),
+    ({**GOOD, "gateway": [30]}, "gateway: must be a mapping"),
 ])
 def test_bad_fixture_names_the_entry_and_field(tmp_path, data, says):
     path = write(tmp_path, data)

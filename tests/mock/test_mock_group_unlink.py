@@ -52,7 +52,7 @@ def test_list_of_providers_lists_only_the_users_providers(qa):
 
 
 def test_another_user_sees_only_their_own_provider(frozen):
-    client = PortalClient(frozen.url)
+    client = PortalClient.of(frozen)
     client.login("qa.tufts", "Tufts-Passw0rd!")
 
     page = client.get(LIST_OF_PROVIDERS)
@@ -78,7 +78,7 @@ def test_ltss_dental_and_orp_providers_are_refused(qa, name, message):
 
 
 def test_a_provider_not_granted_to_the_user_is_refused(frozen):
-    client = PortalClient(frozen.url)
+    client = PortalClient.of(frozen)
     client.login("qa.tufts", "Tufts-Passw0rd!")
 
     for page in (client.get(STEPS, provider="110000001A"),
@@ -89,7 +89,7 @@ def test_a_provider_not_granted_to_the_user_is_refused(frozen):
 
 
 def test_crafted_post_for_a_provider_not_granted_changes_nothing(frozen):
-    client = PortalClient(frozen.url)
+    client = PortalClient.of(frozen)
     client.login("qa.tufts", "Tufts-Passw0rd!")
     token = client.get(MEMBER_SEARCH).token
 
@@ -295,7 +295,7 @@ def test_the_same_change_may_be_requested_twice(qa, frozen):
 
 def test_saved_changes_belong_to_the_session_that_saved_them(qa, frozen):
     save_end_date(qa)
-    other = PortalClient(frozen.url)
+    other = PortalClient.of(frozen)
     other.login("qa.plan", "QA-Passw0rd!")
     other.get(GROUP_PRACTICE_INFO, provider="110000001A")
 

@@ -6,7 +6,7 @@ import json
 import urllib.request
 
 from mock_portal import menu
-from tests.mock.conftest import MEMBER_SEARCH, disenroll, search
+from tests.mock.conftest import MEMBER_SEARCH, SESSION_ENDED, disenroll, search
 
 
 def fetch(url: str, method: str = "GET") -> tuple[int, object]:
@@ -37,7 +37,7 @@ def test_reset_restores_the_fixture_and_ends_every_session(demo, mock_portal):
     assert fetch(f"{mock_portal.url}/_mock/reset", "POST") == (200, {"ok": True})
 
     assert fetch(f"{mock_portal.url}/_mock/transactions")[1] == []
-    assert demo.get(menu.HOME).notices == ["Your session has expired. Please log in again."]
+    assert demo.get(menu.HOME).notices == [SESSION_ENDED]
     demo.login()
     assert search(demo, "100000000001", "RIVERA", "ANA").notices == []
     assert search(demo, "100000000008", "CHEN", "WEI").notices[0].startswith(

@@ -1,6 +1,7 @@
 """What a real portal guards: a login for every panel, a CSRF token on every form, the
 session cookie's flags, each user acting only for their own providers, and input that never
-ends in a 500 or a traceback."""
+ends in a 500 or a traceback. The POSC's own login panel is `--login simple`'s (the `simple`
+portal); the Virtual Gateway's guards are in test_mock_gateway.py."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from tests.mock.conftest import (
     LIST_OF_PROVIDERS,
     MEMBER_SEARCH,
     PROFILE_STATUS,
+    SESSION_ENDED,
     STEPS,
+    VG_LOGIN,
     search,
 )
 from tests.mock.portal_client import TOKEN, PortalClient
@@ -30,8 +33,15 @@ PANELS = [menu.HOME, MEMBER_SEARCH, DISENROLLMENT, LIST_OF_PROVIDERS,
           "/EHSProviderPortal/ProviderSearch.jsf"]
 
 
-def test_root_leads_to_the_login_page(mock_portal):
-    page = PortalClient(mock_portal.url).get("/")
+def test_root_leads_to_the_virtual_gateway(mock_portal):
+    page = PortalClient.of(mock_portal).get("/")
+
+    assert page.url.endswith("/vg/")
+    assert page.h1 == "Virtual Gateway"
+
+
+def test_root_leads_to_the_posc_login_page_with_login_simple(simple):
+    page = PortalClient.of(simple).get("/")
 
     assert page.url.endswith("/EHSProviderPortal/login.jsf")
     assert page.h1 == "MassHealth Provider Online Service Center (POSC)"
@@ -40,29 +50,46 @@ def test_root_leads_to_the_login_page(mock_portal):
 
 
 @pytest.mark.parametrize("path", PANELS)
-def test_every_panel_needs_a_login(mock_portal, path):
-    page = PortalClient(mock_portal.url).get(path)
+def test_every_panel_needs_a_login_through_the_gateway(mock_portal, path):
+    client = PortalClient.of(mock_portal)
 
-    assert page.status == 200
+    page = client.get(path)
+
+    assert page.status == 200 and client.path() == VG_LOGIN
+    assert page.notices == [SESSION_ENDED]
+    assert page.labels == ["Email Address", "Password"] and page.buttons == ["Log In"]
+    assert "Welcome" not in page
+
+
+@pytest.mark.parametrize("path", PANELS)
+def test_every_panel_needs_a_login_with_login_simple(simple, path):
+    client = PortalClient.of(simple)
+
+    page = client.get(path)
+
+    assert page.status == 200 and client.path() == urllib.parse.urlsplit(path).path
     assert page.notices == [EXPIRED]
     assert page.buttons == ["Log In"]
     assert "Welcome" not in page
 
 
+@pytest.mark.parametrize("login", ["gateway", "simple"])
 @pytest.mark.parametrize("path", [MEMBER_SEARCH, DISENROLLMENT, GROUP_PRACTICE_INFO, AGREEMENT])
-def test_a_post_without_a_session_changes_nothing_and_asks_for_a_login(mock_portal, path):
-    client = PortalClient(mock_portal.url)
+def test_a_post_without_a_session_changes_nothing_and_asks_for_a_login(mock_portal, simple, path,
+                                                                       login):
+    portal = mock_portal if login == "gateway" else simple
+    client = PortalClient.of(portal)
 
     page = client.post(path, {"provider_id": "110000000A", "member_id": "100000000001",
                               "reason": "Death", "action": "submit", "provider": "110000001A",
                               "agree": "yes"}, token="anything")
 
-    assert page.notices == [EXPIRED]
-    assert mock_portal.transactions() == []
+    assert page.notices == [SESSION_ENDED if login == "gateway" else EXPIRED]
+    assert portal.transactions() == []
 
 
-def test_wrong_credentials_are_refused(mock_portal):
-    client = PortalClient(mock_portal.url)
+def test_wrong_credentials_are_refused(simple):
+    client = PortalClient.of(simple)
 
     for user, password in (("posc.demo", "wrong"), ("nobody", "Demo-Passw0rd!"), ("", "")):
         page = client.login(user, password)
@@ -83,12 +110,12 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_login_and_session_cookies_are_httponly_and_samesite(mock_portal):
-    with urllib.request.urlopen(f"{mock_portal.url}{menu.LOGIN}") as response:
+def test_login_and_session_cookies_are_httponly_and_samesite(simple):
+    with urllib.request.urlopen(f"{simple.url}{menu.LOGIN}") as response:
         login_cookie = response.headers["Set-Cookie"]
         csrf = TOKEN.search(response.read().decode()).group(1)
     login = urllib.request.Request(
-        f"{mock_portal.url}{menu.LOGIN}", method="POST",
+        f"{simple.url}{menu.LOGIN}", method="POST",
         data=urllib.parse.urlencode({"csrf_token": csrf, "user_id": "posc.demo",
                                      "password": "Demo-Passw0rd!"}).encode(),
         headers={"Cookie": login_cookie.split(";")[0]})
@@ -104,8 +131,8 @@ def test_login_and_session_cookies_are_httponly_and_samesite(mock_portal):
     assert "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
 
 
-def test_login_without_the_forms_token_is_refused(mock_portal):
-    client = PortalClient(mock_portal.url)
+def test_login_without_the_forms_token_is_refused(simple):
+    client = PortalClient.of(simple)
     client.get(menu.LOGIN)
 
     page = client.post(menu.LOGIN, {"user_id": "posc.demo", "password": "Demo-Passw0rd!"},
@@ -115,8 +142,9 @@ def test_login_without_the_forms_token_is_refused(mock_portal):
     assert client.get(menu.HOME).notices == [EXPIRED]
 
 
-def test_each_login_gets_a_new_session_id(mock_portal):
-    client = PortalClient(mock_portal.url)
+@pytest.mark.parametrize("login", ["gateway", "simple"])
+def test_each_login_gets_a_new_session_id(mock_portal, simple, login):
+    client = PortalClient.of(mock_portal if login == "gateway" else simple)
     client.login()
     first = client.cookie("JSESSIONID").value
 
@@ -140,7 +168,7 @@ def test_post_without_the_sessions_csrf_token_is_refused_and_changes_nothing(dem
 
 
 def test_another_sessions_token_does_not_do(mock_portal):
-    first, second = PortalClient(mock_portal.url), PortalClient(mock_portal.url)
+    first, second = PortalClient.of(mock_portal), PortalClient.of(mock_portal)
     first.login()
     second.login()
     foreign = first.get(MEMBER_SEARCH).token
@@ -165,7 +193,16 @@ def test_every_form_carries_the_csrf_token(demo):
 def test_log_out_ends_the_session(demo):
     demo.get(menu.LOGOUT)
 
-    assert demo.get(MEMBER_SEARCH).notices == [EXPIRED]
+    assert demo.get(MEMBER_SEARCH).notices == [SESSION_ENDED]
+    assert demo.path() == VG_LOGIN
+
+
+def test_log_out_ends_the_session_with_login_simple(simple):
+    client = PortalClient.of(simple)
+    client.login()
+
+    assert client.get(menu.LOGOUT).url.endswith(menu.LOGIN)
+    assert client.get(MEMBER_SEARCH).notices == [EXPIRED]
 
 
 @pytest.mark.parametrize(("path", "params"), [

@@ -13,6 +13,11 @@ from tests.mock.conftest import (
     GROUP_PRACTICE_INFO,
     LIST_OF_PROVIDERS,
     MEMBER_SEARCH,
+    VG_APPLICATIONS,
+    VG_LOGIN,
+    VG_START,
+    VG_VERIFY,
+    browser_login,
     search,
 )
 from tests.mock.portal_client import PortalClient
@@ -29,7 +34,7 @@ def releases():
 
 def client_for(releases, name: str) -> PortalClient:
     releases[name].reset()
-    client = PortalClient(releases[name].url)
+    client = PortalClient.of(releases[name])
     client.login()
     return client
 
@@ -141,10 +146,7 @@ def test_restyled_has_the_same_accessibility_tree_as_classic(releases, browser):
     for name in ("classic", "restyled"):
         releases[name].reset()
         page = browser.new_context().new_page()
-        page.goto(f"{releases[name].url}/")
-        page.get_by_label("User ID", exact=True).fill("posc.demo")
-        page.get_by_label("Password", exact=True).fill("Demo-Passw0rd!")
-        page.get_by_role("button", name="Log In").click()
+        browser_login(page, releases[name])
         page.goto(f"{releases[name].url}{MEMBER_SEARCH}")
         page.get_by_role("button", name="Search").click()
         snapshots[name] = [
@@ -156,3 +158,29 @@ def test_restyled_has_the_same_accessibility_tree_as_classic(releases, browser):
 
     assert "Member ID is required." in snapshots["classic"][0]["main"]
     assert snapshots["restyled"] == snapshots["classic"]
+
+
+def gateway_pages(client: PortalClient) -> dict:
+    """The Virtual Gateway's pages on the way in, a refusal included."""
+    seen = {"start": client.get(VG_START), "login": client.get(VG_LOGIN)}
+    seen["refusal"] = client.post(VG_LOGIN, {"email": "nobody@example.org", "password": "x"})
+    client.vg_password("posc.demo@example.org", "Demo-Passw0rd!")
+    seen["verify"] = client.get(VG_VERIFY)
+    seen["wrong_code"] = client.vg_code("12345")  # five digits: never a code
+    return seen
+
+
+def test_the_gateway_looks_the_same_whatever_the_variant(releases):
+    """The gateway is another application than the POSC: a POSC release does not restyle it."""
+    seen = {}
+    for name in ("classic", "restyled", "drifted"):
+        releases[name].reset()
+        seen[name] = gateway_pages(PortalClient.of(releases[name]))
+
+    for panel, page in seen["classic"].items():
+        for other in ("restyled", "drifted"):
+            assert visible(seen[other][panel]) == visible(page), (other, panel)
+            assert seen[other][panel].ids == page.ids, (other, panel)
+            assert "/static/gateway.css" in seen[other][panel].html
+    client = client_for(releases, "restyled")
+    assert client.get(VG_APPLICATIONS).panels == ["My Applications"]
