@@ -242,8 +242,13 @@ async def submit_changes(page: Page, ctx: FlowContext) -> None:
 
 
 async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
-    """Step 11. The ledger learns of the Submit before the click; an answer other than the
-    Processing panel or a refusal leaves the outcome unknown (AmbiguousSubmit)."""
+    """Step 11. The person the job names certifies the Agreement's text as the panel shows it;
+    the robot ticks the box for them. The ledger learns of the Submit before the click; an
+    answer other than the Processing panel or a refusal leaves the outcome unknown
+    (AmbiguousSubmit)."""
+    _, text = await read_panel(agreement.locator(page, "title"), panel=agreement.name,
+                               timeout_ms=ctx.timeouts.element_ms)
+    await ctx.certify(text)
     await agreement.check(page, "certify", timeout_ms=ctx.timeouts.element_ms)
     button = await agreement.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)
     ctx.mark_submitting()

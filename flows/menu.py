@@ -12,10 +12,9 @@ from __future__ import annotations
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.login import home_url
-from flows.panels import Panel, loose
+from flows.panels import Panel, login_shown, loose
 from flows.transitions import STEP_RETRIES, expect_panel, settle
-from robots.engine.page_status import server_failed
+from robots.engine.page_status import home_url, server_failed
 from robots.errors import SelectorError, ServerError, SessionExpired
 
 MENU = "menu"
@@ -52,7 +51,7 @@ async def _go_home(page: Page, portal_url: str, timeout_ms: float) -> None:
 async def _walk(page: Page, path: list[str], timeout_ms: float) -> None:
     panel = Panel.load(MENU)
     target = path[-1]
-    login = Panel.load("login").locator(page, "password")
+    login = login_shown(page)
     previous: Locator | None = None
     for item in path:
         final = _links(page, target)

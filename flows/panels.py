@@ -147,9 +147,20 @@ async def page_failed(scope: Scope, panel: str) -> Exception | None:
     page = scope if isinstance(scope, Page) else scope.page
     if status := server_failed(page):
         return ServerError(f"the portal answered HTTP {status} instead of panel '{panel}'")
-    if await Panel.load("login").locator(page, "password").count():
+    if await signed_out(page):
         return SessionExpired(panel)
     return None
+
+
+async def signed_out(page: Page) -> bool:
+    return bool(await login_shown(page).count())
+
+
+def login_shown(page: Page) -> Locator:
+    """The portal's login again (its own panel, or the Virtual Gateway's login or start
+    page): the session has ended."""
+    login = Panel.load("login").locator(page, "password")
+    return login.or_(Panel.load("gateway_start").locator(page, "business_log_in"))
 
 
 def build_locator(scope: Scope, spec: Mapping[str, Any]) -> Locator:

@@ -11,7 +11,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.panels import Panel, page_failed
+from flows.panels import Panel, login_shown, page_failed
 from robots.engine.flow import FlowContext, capture_evidence
 from robots.engine.page_status import loaded, server_failed
 from robots.errors import Rejection, SelectorError, ServerError, SessionExpired, TransientError
@@ -40,7 +40,7 @@ async def expect_panel(page: Page, success: Locator, *, panel: str, timeout_ms: 
     that loaded but shows none of these means the portal changed: SelectorError."""
     await settle(page, timeout_ms)
     error = Panel.load("portal").locator(page, "error")
-    login = Panel.load("login").locator(page, "password")
+    login = login_shown(page)
     try:
         await success.or_(error).or_(login).first.wait_for(state="visible", timeout=timeout_ms)
     except PlaywrightTimeout:

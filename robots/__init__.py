@@ -10,8 +10,8 @@
     ├── run_folder/        what a run leaves beside its reports: the lock, evidence, run.log
     ├── reports/           results.json, results.csv, report.html, junit.xml from the ledger
     ├── qa/                the QA kit: `posc check-selectors` and its panel checks
-    └── errors.py, records.py, fields.py, credentials.py, masking.py, failpoints.py
-                           the vocabulary every part shares (the flows too): it imports nothing
+    └── errors.py, records.py, fields.py, credentials.py, one_time_codes.py, masking.py,
+        failpoints.py      the vocabulary every part shares (the flows too): it imports nothing
                            of the folders above
 
 Imports point one way, down: the composition root → qa → reports → engine → ledger,

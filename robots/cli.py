@@ -72,6 +72,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--headed", action="store_true", help="show the browser")
     run.add_argument("--slow-mo", type=int, default=0, metavar="MS", help="slow each browser action down by MS")
     run.add_argument("--live", action="store_true", help="allow a portal that is not on loopback (asks first)")
+    run.add_argument("--rpa-registration", metavar="ID",
+                     help="the bot's MassHealth RPA registration, required for --live (default: POSC_RPA_REGISTRATION)")
+    run.add_argument("--confirm-live", metavar="WHAT",
+                     help="confirm a live run ahead of time, for a run nobody watches: the job's checksum "
+                          "(from `posc validate`) or HOST:RECORDS")
+    run.add_argument("--certify", metavar="NAME",
+                     help="unlink: the job's certified_by person certifies the Agreement ahead of time "
+                          "(a run nobody watches); otherwise they are asked at the terminal")
+    run.add_argument("--pace", metavar="N/min", help="at most N records a minute across all workers (or N/h)")
+    run.add_argument("--window", metavar="HH:MM-HH:MM",
+                     help="start records only in this local-time window; the run waits for it and stops when it closes")
+    run.add_argument("--login-gap", type=float, default=10.0, metavar="S",
+                     help="at least S seconds between two logins of the run (default 10)")
     run.add_argument(
         "--browser-path", help="the Chromium to drive (default: POSC_CHROMIUM, Playwright's, the system's)"
     )
@@ -88,12 +101,17 @@ def _parser() -> argparse.ArgumentParser:
     portal.add_argument("--faults", metavar="SPEC", help="e.g. error_rate=0.1,latency_ms=200-800,seed=1")
     portal.add_argument("--variant", metavar="NAME", help="classic, restyled or drifted")
     portal.add_argument("--db", type=Path, help="keep the portal's state in this SQLite file")
+    portal.add_argument("--login", choices=("gateway", "simple"),
+                        help="gateway: the Virtual Gateway chain (default); simple: one User ID panel")
     portal.set_defaults(handler=_portal)
 
     check = commands.add_parser("check-selectors", help="QA: visit every panel and check every selector")
     check.add_argument("--portal", help="portal address (default: the bundled mock)")
     check.add_argument("--out", type=Path, default=Path("posc-runs/check-selectors"))
     check.add_argument("--live", action="store_true", help="allow a portal that is not on loopback")
+    check.add_argument("--rpa-registration", metavar="ID",
+                       help="the bot's MassHealth RPA registration, required for --live "
+                            "(default: POSC_RPA_REGISTRATION)")
     check.add_argument("--data", type=Path, help="YAML naming the records to walk with (see docs/qa.md)")
     check.set_defaults(handler=_check_selectors)
     return parser
@@ -110,6 +128,7 @@ def _run(args: argparse.Namespace) -> int:
     from flows import POSC
     from robots.engine import progress
     from robots.engine.config import RunConfig
+    from robots.engine.pacing import Window, parse_pace
     from robots.engine.runner import run
 
     config = RunConfig(
@@ -122,6 +141,13 @@ def _run(args: argparse.Namespace) -> int:
         slow_mo_ms=args.slow_mo,
         live=args.live,
         confirm_live=_ask_at_terminal,
+        confirm_live_as=args.confirm_live,
+        rpa_registration=args.rpa_registration,
+        certify=args.certify,
+        confirm_certification=_ask_at_terminal if sys.stdin.isatty() else None,
+        login_gap_s=args.login_gap,
+        pace_per_min=parse_pace(args.pace) if args.pace else None,
+        window=Window.parse(args.window) if args.window else None,
         browser_path=args.browser_path,
     )
     summary = run(config, flows=POSC, progress=progress.for_stream(sys.stdout))
@@ -132,6 +158,8 @@ def _run(args: argparse.Namespace) -> int:
 def _print_summary(summary) -> None:
     totals = ", ".join(f"{status.replace('_', ' ')} {n}" for status, n in sorted(summary.totals.items()) if n)
     print(f"{summary.job}: {totals or 'no records'}")
+    if summary.logins:
+        print(f"logins: {summary.logins}")
     if summary.stopped:
         print(f"stopped early: {summary.stopped}")
     print(f"report: {summary.report}")
@@ -148,7 +176,9 @@ def _validate(args: argparse.Namespace) -> int:
             _print_job_errors(error)
             worst = EXIT_USAGE
             continue
-        print(f"{path}: ok, {len(job.records)} {job.kind.name} records for {job.provider_id}")
+        certified = f", certified by {job.certified_by}" if job.certified_by else ""
+        print(f"{path}: ok, {len(job.records)} {job.kind.name} records for {job.provider_id}{certified}; "
+              f"checksum {job.checksum()[:12]}")
     return worst
 
 
@@ -160,7 +190,7 @@ def _print_job_errors(error: JobFileError) -> None:
 
 def _portal(args: argparse.Namespace) -> int:
     argv = [sys.executable, "-m", "mock_portal", "--host", args.host, "--port", str(args.port)]
-    for name in ("fixture", "faults", "variant", "db"):
+    for name in ("fixture", "faults", "variant", "login", "db"):
         value = getattr(args, name)
         if value is not None:
             argv += [f"--{name}", str(value)]
@@ -180,7 +210,7 @@ def _check_selectors(args: argparse.Namespace) -> int:
     from robots.qa.check_selectors import check_selectors
 
     return check_selectors(portal=args.portal, out_dir=args.out, live=args.live, data=args.data,
-                           confirm_live=_ask_at_terminal)
+                           confirm_live=_ask_at_terminal, rpa_registration=args.rpa_registration)
 
 
 def _ask_at_terminal(question: str) -> bool:

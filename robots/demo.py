@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from flows import POSC
-from robots.credentials import MOCK_DEMO_PASSWORD, MOCK_DEMO_USER, Credentials
+from robots.credentials import mock_demo
 from robots.engine import progress
 from robots.engine.config import RunConfig
 from robots.engine.portal_process import PortalProcess
 from robots.engine.runner import run
+from robots.jobfile.job import load_job
 
 
 def jobs_dir() -> Path:
@@ -37,7 +38,9 @@ def run_demo(out_dir: Path, *, workers: int = 2, headed: bool = False) -> int:
             summary = run(
                 RunConfig(
                     job_path=job, out_dir=out_dir / job.stem, portal=portal.url, workers=workers, headed=headed,
-                    credentials=Credentials(MOCK_DEMO_USER, MOCK_DEMO_PASSWORD),
+                    credentials=mock_demo(),
+                    # The mock's made-up practice: its example certifier stands for the person.
+                    certify=_certifier_of(job),
                 ),
                 flows=POSC,
                 progress=progress.for_stream(sys.stdout),
@@ -47,3 +50,8 @@ def run_demo(out_dir: Path, *, workers: int = 2, headed: bool = False) -> int:
             print(f"  report: {summary.report}")
             worst = max(worst, summary.exit_code)
     return worst
+
+
+def _certifier_of(job: Path) -> str | None:
+    certified_by = load_job(job).certified_by
+    return certified_by.name if certified_by else None

@@ -14,7 +14,8 @@
     │   ├── BrowserCrashed  the browser or its context went away
     │   └── AmbiguousSubmit a Submit whose outcome is unknown: read the portal before acting
     └── PortalError         the portal as a whole cannot be worked: stop the run
-        ├── LoginRefused    the portal refused the credentials
+        ├── LoginRefused    the portal refused the credentials: never retried
+        ├── NotCertified    the person named to certify the Agreement did not
         ├── PortalMismatch  the portal acts for another provider than the job names
         └── PortalDown      many system failures in a row: the rest stays pending for a resume
 
@@ -155,6 +156,15 @@ class LoginRefused(PortalError):
     def __init__(self, portal: str, message: str) -> None:
         self.portal = portal
         super().__init__(f"the portal at {portal} refused the login: {message}")
+
+
+class NotCertified(PortalError):
+    """The unlink's Agreement is a certification under the pains and penalties of perjury,
+    made by a named person: without that person's yes, nothing is submitted."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        super().__init__(f"{name} did not certify the Agreement ({reason}): no unlink was submitted")
 
 
 class PortalMismatch(PortalError):

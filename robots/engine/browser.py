@@ -100,13 +100,15 @@ class BrowserHost:
         self._lock = asyncio.Lock()
         self.launches = 0
 
-    async def new_context(self):
+    async def new_context(self, *, storage_state: dict | None = None):
+        """A context of its own; `storage_state` (cookies) restores a worker's own portal
+        session in it, after a browser restart or a recycle, without logging in again."""
         async with self._lock:
             if self._browser is None or not self._browser.is_connected():
                 self._browser = await self._playwright.chromium.launch(**self._options)
                 self.launches += 1
             browser = self._browser
-        return await browser.new_context(viewport={"width": 1280, "height": 900})
+        return await browser.new_context(viewport={"width": 1280, "height": 900}, storage_state=storage_state)
 
     @property
     def browser(self):

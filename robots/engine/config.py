@@ -1,5 +1,5 @@
 """`RunConfig`: everything a run needs to know, frozen. `posc run` parses its arguments into
-one; tests and other programs build one directly and call `robots.runner.run`."""
+one; tests and other programs build one directly and call `robots.engine.runner.run`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from robots.credentials import Credentials
 from robots.engine.flow import Timeouts
+from robots.engine.pacing import Window
 
 DEFAULT_RUNS_DIR = Path("posc-runs")
 
@@ -34,8 +35,24 @@ class RunConfig:
     headed: bool = False
     slow_mo_ms: int = 0
     live: bool = False
-    # Asked (with the portal and record count) before a live run; None refuses live runs.
+    # Asked (with the portal, the bot's registration and the record count) before a live run;
+    # None refuses live runs.
     confirm_live: Callable[[str], bool] | None = field(default=None, compare=False)
+    # A live run confirmed ahead of time (a run nobody watches): the job's checksum prefix, or
+    # the portal's host and the record count (`posc.example:120`).
+    confirm_live_as: str | None = None
+    # The bot's MassHealth RPA registration (All Provider Bulletin 345): required for --live.
+    rpa_registration: str | None = None
+    # The unlink's Agreement: the certifier's name given ahead of time (--certify), or a
+    # question to the person at the terminal; with neither, an unlink run is refused.
+    certify: str | None = None
+    confirm_certification: Callable[[str], bool] | None = field(default=None, compare=False)
+    # The login budget: logins at least this far apart, across all workers.
+    login_gap_s: float = 10.0
+    # Pacing: records a minute across all workers (None: as fast as the workers go), and the
+    # local-time window records may start in.
+    pace_per_min: float | None = None
+    window: Window | None = None
     browser_path: str | None = None
     # Explicit credentials (the demo's, for the mock it started); None: the environment.
     credentials: Credentials | None = field(default=None, repr=False)

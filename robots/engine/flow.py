@@ -12,10 +12,13 @@ changed), `PortalMismatch` (the portal acts for another provider).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from playwright.async_api import Locator, Page
+
+from robots.errors import NotCertified
 
 if TYPE_CHECKING:
     from robots.credentials import Credentials
@@ -35,6 +38,10 @@ class Timeouts:
     attempt_ms: float = 300_000
 
 
+async def nobody_certifies(text: str) -> None:
+    raise NotCertified("nobody", "no one was named to certify the Agreement")
+
+
 @dataclass(frozen=True)
 class FlowContext:
     portal_url: str
@@ -47,6 +54,9 @@ class FlowContext:
     mark_submitting: Callable[[], None]
     # Saves a screenshot of a panel as the record's evidence; returns its path in the run folder.
     capture: Callable[[Locator], Awaitable[str]]
+    # The unlink's Agreement: returns once the person the job names has certified the text
+    # the panel shows; raises NotCertified otherwise. Called before the box is ticked.
+    certify: Callable[[str], Awaitable[None]] = field(default=nobody_certifies)
     # The portal session holds work in progress that must not outlive this attempt (a JSF
     # portal keeps saved profile changes in the session until Submit): the next attempt
     # starts on a new session.
@@ -80,11 +90,22 @@ class Flow(Protocol):
     async def perform(self, page: Page, record: Any, ctx: FlowContext) -> FlowResult: ...
 
 
+class LoginGate(Protocol):
+    """What a login asks of the run: its turn (logins one at a time, paced like a careful
+    person's), and a one-time verification code no login has used before."""
+
+    def turn(self) -> AbstractAsyncContextManager[None]: ...
+    async def code(self) -> str: ...
+
+
 class LogIn(Protocol):
     """Opens the portal on `page` and logs in, unless the session is logged in already (then
-    False). Raises `LoginRefused` for a refusal, `TransientError` for a passing trouble."""
+    False). Types credentials only within `gate.turn()`. Raises `LoginRefused` for a refusal
+    (never retried), `TransientError` for a passing trouble."""
 
-    async def __call__(self, page: Page, portal_url: str, credentials: Credentials, *, timeout_ms: float) -> bool: ...
+    async def __call__(
+        self, page: Page, portal_url: str, credentials: Credentials, *, gate: LoginGate, timeout_ms: float
+    ) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,13 @@ class PortalProcess:
         fixture: str | Path | None = None,
         faults: str | None = None,
         variant: str | None = None,
+        login: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         db: str | Path | None = None,
         start_timeout_s: float = 30.0,
     ) -> None:
-        self.options = {"fixture": fixture, "faults": faults, "variant": variant, "db": db}
+        self.options = {"fixture": fixture, "faults": faults, "variant": variant, "login": login, "db": db}
         self.host = host
         self.port = port
         self.start_timeout_s = start_timeout_s

@@ -19,21 +19,22 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from robots import fields as parse_fields
 from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
-from robots.engine import live_mode
+from robots.engine import preflight
 from robots.engine.breaker import Breaker
 from robots.engine.browser import BrowserHost, launch_options
 from robots.engine.config import RunConfig
 from robots.engine.flow import PortalFlows
+from robots.engine.login_budget import LoginBudget
+from robots.engine.pacing import Pace, Pacing
 from robots.engine.portal_process import PortalProcess
+from robots.engine.preflight import Plan
 from robots.engine.progress import NullProgress, Progress
 from robots.engine.work_queue import LocalQueue
 from robots.engine.worker import Crew, Worker
-from robots.errors import ConfigError
-from robots.jobfile.job import Job, load_job
 from robots.ledger.sqlite import SqliteLedger
+from robots.one_time_codes import OneTimeCodes
 from robots.reports.files import write_all
 from robots.reports.rows import RunInfo, status_of
 from robots.run_folder import folder as run_folder
@@ -51,6 +52,7 @@ class RunSummary:
     totals: dict[str, int]
     stopped: str | None
     dry_run: bool
+    logins: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -63,37 +65,33 @@ def run(config: RunConfig, *, flows: PortalFlows, progress: Progress | None = No
     """Runs (or resumes) one job with the portal's `flows`. Raises JobFileErrors or ConfigError
     before touching anything."""
     progress = progress or NullProgress()
-    job = load_job(config.job_path)
-    portal = _portal_address(config.portal) or job.portal
-    if portal:
-        live_mode.check(portal, live=config.live, record_count=len(job.records), confirm=config.confirm_live)
-    out_dir = run_folder.prepare(config.output_folder(job.title))
+    plan = preflight.prepare(config, progress)
+    out_dir = run_folder.prepare(plan.out_dir)
     previous_umask = os.umask(0o077)  # everything the run writes is owner-only: it holds PHI
     try:
         with run_folder.FolderLock(out_dir), logging_to(out_dir):
-            return _run_locked(config, flows, job, portal, out_dir, progress)
+            return _run_locked(config, flows, plan, out_dir, progress)
     finally:
         os.umask(previous_umask)
 
 
-def _run_locked(
-    config: RunConfig, flows: PortalFlows, job: Job, portal: str | None, out_dir: Path, progress: Progress
-) -> RunSummary:
+def _run_locked(config: RunConfig, flows: PortalFlows, plan: Plan, out_dir: Path, progress: Progress) -> RunSummary:
+    job = plan.job
     ledger = SqliteLedger.in_folder(out_dir)
     try:
         ledger.sync(job.identity, ((r.key, job.kind.to_fields(r)) for r in job.records))
         job_keys = {r.key for r in job.records}
         todo = [key for key in ledger.workable() if key in job_keys]
         started = _now()
-        stopped: str | None = None
-        portal_shown = portal or "the bundled mock portal"
+        outcome = WorkOutcome()
+        portal_shown = plan.portal or "the bundled mock portal"
         progress.start(job.title, len(job.records), len(todo))
         log.info("job %s: %d records, %d to work, %d workers", job.title, len(job.records), len(todo), config.workers)
         if todo:
-            credentials = config.credentials or resolve_credentials(bundled_mock=portal is None)
-            with _portal(portal) as url:
+            credentials = plan.credentials or resolve_credentials(bundled_mock=plan.portal is None)
+            with _portal(plan.portal) as url:
                 portal_shown = url
-                stopped = asyncio.run(_work(config, flows, job, url, out_dir, ledger, todo, credentials, progress))
+                outcome = asyncio.run(_work(config, flows, plan, url, out_dir, ledger, todo, credentials, progress))
         entries = [e for e in ledger.read() if e.key in job_keys]
         info = RunInfo(
             job=job.title,
@@ -103,30 +101,33 @@ def _run_locked(
             started=started,
             finished=_now(),
             dry_run=config.dry_run,
-            stopped=stopped,
+            stopped=outcome.stopped,
+            logins=outcome.logins,
+            job_sha256=plan.job_sha256,
+            bot=plan.bot(),
+            live=plan.live.as_dict() if plan.live else None,
+            certification=[c.as_dict() for c in plan.certification.records] if plan.certification else [],
         )
         report = write_all(out_dir, info, entries)
-        log.info("finished%s; report %s", f" early ({stopped})" if stopped else "", report)
+        log.info("finished%s; report %s", f" early ({outcome.stopped})" if outcome.stopped else "", report)
         progress.finish()
         return RunSummary(
             job=job.title,
             out_dir=out_dir,
             report=report,
             totals=dict(Counter(status_of(e) for e in entries)),
-            stopped=stopped,
+            stopped=outcome.stopped,
             dry_run=config.dry_run,
+            logins=outcome.logins,
         )
     finally:
         ledger.close()
 
 
-def _portal_address(given: str | None) -> str | None:
-    if given is None:
-        return None
-    try:
-        return parse_fields.portal_url(given)
-    except parse_fields.FieldError as error:
-        raise ConfigError(f"--portal: {error}") from None
+@dataclass(frozen=True)
+class WorkOutcome:
+    stopped: str | None = None
+    logins: int = 0
 
 
 @contextlib.contextmanager
@@ -143,15 +144,20 @@ def _portal(portal: str | None):
 async def _work(
     config: RunConfig,
     flows: PortalFlows,
-    job: Job,
+    plan: Plan,
     portal_url: str,
     out_dir: Path,
     ledger: SqliteLedger,
     todo: list[str],
     credentials: Credentials,
     progress: Progress,
-) -> str | None:
+) -> WorkOutcome:
+    job = plan.job
     records = {r.key: (seq, r) for seq, r in enumerate(job.records, start=1)}
+    pacing = Pacing(pace=Pace(config.pace_per_min) if config.pace_per_min else None, window=config.window)
+    await pacing.wait_for_window(progress.note)
+    codes = OneTimeCodes(credentials.user, credentials.authenticator) if credentials.authenticator else None
+    logins = LoginBudget(portal_url, gap_s=config.login_gap_s, codes=codes, note=progress.note)
     async with async_playwright() as playwright:
         host = BrowserHost(
             playwright,
@@ -171,6 +177,9 @@ async def _work(
             progress=progress,
             queue=LocalQueue(todo),
             breaker=Breaker(config.breaker_threshold),
+            logins=logins,
+            pacing=pacing,
+            certification=plan.certification,
         )
         with _stop_on_signals(crew):
             try:
@@ -178,7 +187,7 @@ async def _work(
                 await asyncio.gather(*(worker.run() for worker in workers))
             finally:
                 await host.close()
-        return crew.stop_reason
+        return WorkOutcome(crew.stop_reason, logins.logins)
 
 
 @contextlib.contextmanager

@@ -20,8 +20,11 @@ from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exp
 from robots.credentials import Credentials
 from robots.engine.breaker import Breaker
 from robots.engine.browser import BrowserHost, to_transient
+from robots.engine.certification import Certification
 from robots.engine.config import RunConfig
-from robots.engine.flow import Flow, FlowContext, FlowResult, LogIn
+from robots.engine.flow import Flow, FlowContext, FlowResult, LogIn, nobody_certifies
+from robots.engine.login_budget import LoginBudget
+from robots.engine.pacing import Pacing
 from robots.engine.portal_session import Session
 from robots.engine.progress import Progress
 from robots.engine.session_lifetime import SessionLifetime
@@ -63,6 +66,9 @@ class Crew:
     progress: Progress
     queue: WorkQueue
     breaker: Breaker
+    logins: LoginBudget
+    pacing: Pacing = field(default_factory=Pacing)
+    certification: Certification | None = None
     lifetime: SessionLifetime = field(default_factory=SessionLifetime)
     memo: dict = field(default_factory=dict)  # the flows' hints about the portal's lists
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -86,12 +92,18 @@ class Worker:
         self.crew = crew
         self.session = Session(
             crew.host, crew.config, crew.portal_url, crew.credentials,
-            log_in=crew.log_in, breaker=crew.breaker, lifetime=crew.lifetime,
+            log_in=crew.log_in, logins=crew.logins, breaker=crew.breaker, lifetime=crew.lifetime,
         )
 
     async def run(self) -> None:
         try:
             while not self.crew.stop.is_set():
+                if closed := self.crew.pacing.closed():
+                    self.crew.stop_run(closed)
+                    return
+                await self.crew.pacing.before_record()
+                if self.crew.stop.is_set():
+                    return
                 key = self.crew.queue.next()
                 if key is None:
                     return
@@ -220,6 +232,7 @@ class Worker:
             verify_first=crew.ledger.submit_started(key),
             mark_submitting=_bind(crew.ledger.mark_submitting, key),
             capture=capture,
+            certify=crew.certification.certify if crew.certification else nobody_certifies,
             discard_session=self.session.discard,
             timeouts=crew.config.timeouts,
             memo=crew.memo,

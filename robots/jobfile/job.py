@@ -8,6 +8,7 @@ before anything else.
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from robots.jobfile.text_file import Unreadable, read_text
 from robots.masking import redact
 from robots.records import KINDS, Record, RecordKind
 
-TOP_LEVEL_KEYS = {"job", "name", "provider_id", "portal", "defaults", "records", "records_file"}
+TOP_LEVEL_KEYS = {"job", "name", "provider_id", "portal", "certified_by", "defaults", "records", "records_file"}
 MAX_JOB_BYTES = 64 * 1024 * 1024
 
 
@@ -33,11 +34,23 @@ class Job:
     records: tuple[Record, ...]
     name: str | None = None
     portal: str | None = None
+    # group_unlink: the person who certifies the Agreement (the robot only ticks the box).
+    certified_by: Certifier | None = None
+    # The job file and its records file: what the job's checksum covers.
+    files: tuple[Path, ...] = field(default=(), repr=False, compare=False)
     lines: tuple[int | None, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def title(self) -> str:
         return self.name or self.path.stem
+
+    def checksum(self) -> str:
+        """SHA-256 of the job file and its records file, as they are now: what a person
+        confirms and what the report names."""
+        digest = hashlib.sha256()
+        for file in self.files or (self.path,):
+            digest.update(file.read_bytes())
+        return digest.hexdigest()
 
     @property
     def identity(self) -> str:
@@ -89,6 +102,7 @@ def _load_job(path: Path) -> Job:
     provider_id = _top_value(document, "provider_id", parse.provider_id, lines, problems, required=True)
     name = _top_value(document, "name", lambda v: parse.label(v, "a job name"), lines, problems)
     portal = _top_value(document, "portal", parse.portal_url, lines, problems)
+    certified_by = _certifier(document, root, kind, lines, problems)
     defaults = _defaults(document, root, kind, lines, problems)
 
     records: list[Record] = []
@@ -107,6 +121,8 @@ def _load_job(path: Path) -> Job:
         records=tuple(records),
         name=name,
         portal=portal,
+        certified_by=certified_by,
+        files=(path, *_records_file(path, document)),
         lines=tuple(record_lines),
     )
 
@@ -126,6 +142,62 @@ def _job_kind(document: Mapping, lines: dict, problems: Problems) -> RecordKind 
             f"unknown job kind '{shown_key(value)}'; one of: {', '.join(KINDS)}", field="job", line=lines.get("job")
         )
     return kind
+
+
+def _records_file(path: Path, document: Mapping) -> tuple[Path, ...]:
+    value = document.get("records_file")
+    return (path.parent / value,) if isinstance(value, str) else ()
+
+
+@dataclass(frozen=True)
+class Certifier:
+    """Who certifies an unlink's Agreement, "under the pains and penalties of perjury"."""
+
+    name: str
+    title: str
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"
+
+
+CERTIFIER_KEYS = ("name", "title")
+
+
+def _certifier(document: Mapping, root, kind: RecordKind | None, lines: dict, problems: Problems) -> Certifier | None:
+    value = document.get("certified_by")
+    where = {"field": "certified_by", "line": lines.get("certified_by", 1)}
+    if kind is None:
+        return None
+    if kind.name != "group_unlink":
+        if value is not None:
+            problems.add("only a group_unlink job has an Agreement to certify; remove `certified_by:`", **where)
+        return None
+    if value is None:
+        problems.add(
+            "missing `certified_by: {name: ..., title: ...}`: the Agreement is a certification under the pains "
+            "and penalties of perjury, made by a named person of the group practice (the robot only ticks the box)",
+            **where,
+        )
+        return None
+    if not isinstance(value, dict):
+        problems.add(f"`certified_by:` is a mapping with `name:` and `title:`, not {kind_of(value)}", **where)
+        return None
+    field_lines = yaml_strict.mapping_lines(yaml_strict.child(root, "certified_by"))
+    found = {}
+    for key in value:
+        if key not in CERTIFIER_KEYS:
+            problems.add(unknown_key_message(key, set(CERTIFIER_KEYS)), field=f"certified_by.{shown_key(key)}",
+                         line=field_lines.get(key, where["line"]))
+    for key in CERTIFIER_KEYS:
+        at = {"field": f"certified_by.{key}", "line": field_lines.get(key, where["line"])}
+        if value.get(key) is None:
+            problems.add(f"missing `{key}:` of the person who certifies", **at)
+            continue
+        try:
+            found[key] = parse.label(value[key], f"the certifier's {key}")
+        except parse.FieldError as error:
+            problems.add(str(error), **at)
+    return Certifier(found["name"], found["title"]) if len(found) == 2 else None
 
 
 def _top_value(document, key, parser, lines, problems, *, required=False):

@@ -42,6 +42,7 @@ def check_selectors(
     live: bool,
     data: Path | None,
     confirm_live: Callable[[str], bool] | None,
+    rpa_registration: str | None = None,
     settings: CheckSettings | None = None,
     browser_path: str | None = None,
     stream: TextIO | None = None,
@@ -54,7 +55,8 @@ def check_selectors(
             portal = fields.portal_url(portal)
         except fields.FieldError as error:
             raise ConfigError(f"--portal: {error}") from None
-        live_mode.check(portal, live=live, record_count=0, confirm=_asking(confirm_live, portal))
+        live_mode.check(portal, live=live, record_count=0, confirm=_asking(confirm_live, portal),
+                        registration=rpa_registration or os.environ.get("POSC_RPA_REGISTRATION"))
     credentials = resolve_credentials(bundled_mock=portal is None)
     out = run_folder.prepare(Path(out_dir))
     _clear_previous(out)

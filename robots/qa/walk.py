@@ -19,16 +19,17 @@ from playwright.async_api import Page
 from flows import disenroll_one_care as disenroll
 from flows import group_unlink as unlink
 from flows.login import log_in
-from flows.panels import Panel
-from flows.transitions import settle
 from robots.credentials import Credentials
 from robots.engine.flow import FlowContext
+from robots.engine.login_budget import LoginBudget
 from robots.engine.page_status import track
 from robots.errors import PoscError
+from robots.one_time_codes import OneTimeCodes
 from robots.qa.data import CheckData
 from robots.qa.panel_check import Checker
 
-LOGIN = ["login"]
+# The login's panels: the Virtual Gateway's chain, or only a portal's own login panel.
+LOGIN = ["gateway_start", "login", "verification_code", "applications"]
 DISENROLL = ["member_search", "disenrollment", "disenrollment_confirmation"]
 UNLINK = [
     "list_of_providers", "steps", "list_of_locations", "list_of_servicing_providers",
@@ -64,17 +65,23 @@ async def walk(checker: Checker, page: Page, portal_url: str, credentials: Crede
 
 
 async def _log_in(checker: Checker, page: Page, portal_url: str, credentials: Credentials) -> bool:
+    """The flows' own login, each panel of it checked as it shows; a panel this portal's
+    login does not have (a plain User ID panel has no gateway) is not visited."""
     timeout = checker.settings.timeouts.navigation_ms
+    shown: list[str] = []
 
-    async def open_login_panel() -> None:
-        await page.goto(portal_url, wait_until="domcontentloaded", timeout=timeout)
-        await settle(page, timeout)
-        await Panel.load("login").one(page, "password", timeout_ms=timeout)
+    async def check_panel(stem: str) -> None:
+        shown.append(stem)
+        await checker.check(stem)
 
-    if not await checker.step(open_login_panel):
-        return False
-    await checker.check("login")
-    return await checker.step(lambda: log_in(page, portal_url, credentials, timeout_ms=timeout))
+    codes = OneTimeCodes(credentials.user, credentials.authenticator) if credentials.authenticator else None
+    gate = LoginBudget(portal_url, gap_s=0, codes=codes)
+    logged_in = await checker.step(
+        lambda: log_in(page, portal_url, credentials, gate=gate, timeout_ms=timeout, on_panel=check_panel)
+    )
+    if logged_in:
+        checker.not_visited([stem for stem in LOGIN if stem not in shown], "this portal's login has no such panel")
+    return logged_in
 
 
 async def _disenroll(checker: Checker, page: Page, ctx: FlowContext, data: CheckData, *, mock: bool) -> None:
@@ -152,6 +159,10 @@ def _stepper(checker: Checker) -> Callable[..., Awaitable[bool]]:
     return step
 
 
+async def nothing_to_certify(text: str) -> None:
+    pass
+
+
 def _context(portal_url: str, provider_id: str | None, timeouts) -> FlowContext:
     async def no_evidence(_panel) -> str:
         return ""
@@ -163,5 +174,8 @@ def _context(portal_url: str, provider_id: str | None, timeouts) -> FlowContext:
         verify_first=False,
         mark_submitting=lambda: None,
         capture=no_evidence,
+        # The bundled mock only (elsewhere the walk stops before each Submit): nothing real
+        # is certified there.
+        certify=nothing_to_certify,
         timeouts=timeouts,
     )

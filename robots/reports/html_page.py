@@ -26,6 +26,7 @@ th{background:#fafafa;position:sticky;top:0}
 .s-rejected{background:#fff1d6;color:#8a5300}.s-failed{background:#fde2e1;color:#a11a12}
 .s-dry_run,.s-pending{background:#eee;color:#444}
 img{max-width:160px;border:1px solid #ccc}.fields{font-family:monospace;font-size:12px}
+.certification{margin:4px 0 12px 16px;color:#333}
 """
 
 SCRIPT = """
@@ -55,12 +56,13 @@ def html_report(out_dir: Path, info: RunInfo, rows: list[dict[str, Any]]) -> str
             f"<td>{_thumbnail(out_dir, row)}</td></tr>"
         )
     stopped = f'<p class="meta"><strong>Stopped early:</strong> {e(info.stopped)}</p>' if info.stopped else ""
+    accountability = _accountability(info)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(info.job)} — posc-robot report</title>
 <style>{STYLE}</style></head><body>
 <h1>{e(info.job)}{" (dry run)" if info.dry_run else ""}</h1>
 <p class="meta">{e(info.kind)} for provider {e(info.provider_id)} on {e(info.portal)} ·
-started {e(info.started)} · finished {e(info.finished)}</p>{stopped}
+started {e(info.started)} · finished {e(info.finished)}</p>{stopped}{accountability}
 <div class="totals" role="group" aria-label="Filter by status">{"".join(buttons)}</div>
 <table><thead><tr><th>#</th><th>Record</th><th>Status</th><th>Message</th><th>Attempts</th><th>Evidence</th></tr></thead>
 <tbody>{"".join(body)}</tbody></table>
@@ -79,3 +81,29 @@ def _thumbnail(out_dir: Path, row: dict[str, Any]) -> str:
     except OSError:
         image = "screenshot"
     return f'<a href="{html.escape(shot)}" target="_blank">{image}</a>'
+
+
+def _accountability(info: RunInfo) -> str:
+    """Who ran it, under which registration, on which job file, with how many logins; who
+    certified the Agreement and what it said."""
+    e = html.escape
+    bot = info.bot
+    facts = [f"{e(bot.get('software', 'posc-robot'))} {e(str(bot.get('version', '')))}"]
+    if bot.get("user"):
+        facts.append(f"bot login {e(bot['user'])}")
+    if bot.get("rpa_registration"):
+        facts.append(f"RPA registration {e(bot['rpa_registration'])}")
+    facts.append(f"logins {info.logins}")
+    if info.job_sha256:
+        facts.append(f'job SHA-256 <code>{e(info.job_sha256)}</code>')
+    lines = [f'<p class="meta">{" · ".join(facts)}</p>']
+    if info.live:
+        live = info.live
+        lines.append(f'<p class="meta">Live run confirmed {e(live["confirmed"])} at {e(live["confirmed_at"])}</p>')
+    for certified in info.certification:
+        lines.append(
+            f'<p class="meta"><strong>Agreement certified</strong> by {e(certified["name"])}, {e(certified["title"])}, '
+            f'{e(certified["how"])} at {e(certified["certified_at"])}:</p>'
+            f'<blockquote class="certification">{e(certified["text"])}</blockquote>'
+        )
+    return "".join(lines)

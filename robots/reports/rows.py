@@ -4,7 +4,7 @@ Every fact comes from the ledger's entries."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from robots.ledger.base import Entry, RecordState
@@ -23,6 +23,14 @@ class RunInfo:
     finished: str
     dry_run: bool
     stopped: str | None = None
+    # Logins this run made (the Virtual Gateway's terms: as few as a careful person's).
+    logins: int = 0
+    job_sha256: str = ""
+    # Who ran it: software, version, the bot's login and its MassHealth RPA registration.
+    bot: dict[str, Any] = field(default_factory=dict)
+    live: dict[str, Any] | None = None
+    # Who certified the unlink's Agreement, when, how, and the text as the panel showed it.
+    certification: list[dict[str, Any]] = field(default_factory=list)
 
 
 def status_of(entry: Entry) -> str:

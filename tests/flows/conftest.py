@@ -20,6 +20,7 @@ from robots.engine.browser import launch_options
 from robots.engine.config import Retry, RunConfig
 from robots.engine.flow import Timeouts
 from robots.engine.runner import RunSummary, run
+from tests.conftest import CERTIFIER, credentials_env
 
 # Short waits: the mock answers in milliseconds, and a test that waits should fail fast;
 # long enough for two test processes sharing two cores.
@@ -48,6 +49,8 @@ def in_chromium(scenario: Callable[[Page], Awaitable[T]], *, timeout_s: float = 
 
 def write_job(folder: Path, kind: str, provider_id: str, records: list[dict[str, Any]], **extra: Any) -> Path:
     path = folder / f"{kind}.yaml"
+    if kind == "group_unlink":
+        extra.setdefault("certified_by", CERTIFIER)
     document = {"job": kind, "provider_id": provider_id, **extra, "records": records}
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     return path
@@ -63,6 +66,8 @@ def run_job(job: Path, portal_url: str, out_dir: Path, **options: Any) -> RunSum
         portal=portal_url,
         timeouts=options.pop("timeouts", FAST_TIMEOUTS),
         retry=options.pop("retry", FAST_RETRY),
+        login_gap_s=options.pop("login_gap_s", 0),
+        certify=options.pop("certify", CERTIFIER["name"]),
         **options,
     )
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
@@ -81,7 +86,6 @@ def statuses(out_dir: Path) -> dict[str, str]:
 def portal(mock_portal, credentials, monkeypatch):
     """The bundled mock portal (default fixture), fresh for the test, with its demo user's
     credentials in the environment as an ops person would set them."""
-    user, password = credentials
-    monkeypatch.setenv("POSC_USER", user)
-    monkeypatch.setenv("POSC_PASSWORD", password)
+    for name, value in credentials_env(credentials).items():
+        monkeypatch.setenv(name, value)
     return mock_portal

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from flows import group_unlink, servicing_list
 from flows.login import log_in
-from robots.credentials import Credentials
 from robots.engine.flow import FlowContext
 from robots.engine.page_status import track
 from robots.errors import SessionExpired
 from robots.records import UnlinkRecord
+from tests.conftest import open_gate
 from tests.flows.conftest import in_chromium, results, run_job, statuses, write_job
 
 GROUP = "110000001A"  # Bay State Family Medicine Group
@@ -40,6 +41,19 @@ def test_practitioners_on_pages_one_and_three_are_each_unlinked_once(portal, tmp
         assert row["confirmation"]["panel"] == "Processing"
         assert row["confirmation"]["request_id"]
         assert (tmp_path / "out" / row["screenshot"]).is_file()
+
+
+def test_the_agreement_is_certified_once_by_the_person_the_job_names_with_the_text_it_showed(portal, tmp_path):
+    job = write_job(tmp_path, "group_unlink", GROUP, [ABBOTT, SMITH])
+
+    run_job(job, portal.url, tmp_path / "out", workers=2)
+
+    [certified] = json.loads((tmp_path / "out" / "results.json").read_text())["certification"]
+    assert (certified["name"], certified["title"], certified["how"]) == ("Dana Whitfield", "Practice Manager",
+                                                                        "--certify")
+    assert "I certify under the pains and penalties of perjury" in certified["text"]
+    report = (tmp_path / "out" / "report.html").read_text()
+    assert "Agreement certified" in report and "Dana Whitfield" in report
 
 
 def test_npi_that_does_not_match_the_detail_is_rejected_before_anything_changes(portal, tmp_path):
@@ -115,7 +129,7 @@ def _on_the_list_of_servicing_providers(portal, credentials, then):
 
     async def scenario(page):
         track(page)
-        await log_in(page, portal.url, Credentials(*credentials), timeout_ms=15_000)
+        await log_in(page, portal.url, credentials, gate=open_gate(credentials), timeout_ms=15_000)
         ctx = FlowContext(portal_url=portal.url, provider_id=GROUP, dry_run=True, verify_first=False,
                           mark_submitting=lambda: None, capture=lambda panel: None)
         record = UnlinkRecord(location=CLINIC, practitioner="YOUNG, ROBERT", end_date=dt.date.fromisoformat(FUTURE))

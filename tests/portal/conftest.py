@@ -3,7 +3,8 @@
     pytest tests/portal                          # against the bundled mock, started here
     pytest tests/portal --base-url URL           # against another instance of the portal
 
-Against another instance the credentials come from POSC_USER / POSC_PASSWORD and the records
+Against another instance the credentials come from POSC_USER / POSC_PASSWORD (and, behind the
+Virtual Gateway, POSC_TOTP_SECRET: the bot's authenticator key) and the records
 from POSC_PORTAL_DATA (a copy of portal-data.yaml); tests marked `mock_only` are skipped there
 (they submit, read the mock's inspection endpoint or need its reset, or check the mock's own
 wording where the job aids give none), and so are the `visual` ones (their baselines are the
@@ -22,6 +23,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from robots.credentials import Credentials
 from tests.portal import finding, walk
 
 DATA = Path(__file__).with_name("portal-data.yaml")
@@ -75,9 +77,9 @@ def mock(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def signed_in(page: Page, base_url: str, credentials: tuple[str, str]) -> Page:
+def signed_in(page: Page, base_url: str, credentials: Credentials) -> Page:
     """A browser page on the POSC home page, logged in."""
     page.set_default_timeout(TIMEOUT_MS)
-    walk.log_in(page, base_url, *credentials)
+    walk.log_in(page, base_url, credentials)
     expect(finding.signed_in_marker(page).first, "the POSC home page after Log In").to_be_visible()
     return page

@@ -19,7 +19,8 @@ from tests.portal import finding, marks, walk
 from tests.portal.finding import action, control, error, field, notice, panel, title
 from tests.portal.marks import error_icons, refusal
 
-EXPIRED = "Your session has expired. Please log in again."
+# The Virtual Gateway's notice when a POSC session has ended (the mock's default login).
+EXPIRED = "Your session has ended. Log in again."
 REFUSALS = {  # the key words of each refusal of a search
     "not_found": re.compile(r"\bno member\b.*\bfound\b", re.IGNORECASE),
     "name_mismatch": re.compile(r"\bname\b.*\bdoes not match\b.*\bexactly as\b.*\bID card\b", re.IGNORECASE),
@@ -47,28 +48,42 @@ def member_search(signed_in: Page) -> Page:
     return signed_in
 
 
-def test_login_panel_title_fields_and_button(page, base_url):
+def test_login_panel_fields_and_button(page, base_url):
     walk.open_login(page, base_url)
 
-    expect(page.get_by_text(loose(walk.TITLE)).first, walk.TITLE).to_be_visible()
-    expect(control(page, "login", "user_id"), "User ID").to_be_editable()
+    expect(control(page, "login", "user_id"), "User ID or Email Address").to_be_editable()
     expect(control(page, "login", "password"), "Password").to_have_attribute("type", "password")
     expect(control(page, "login", "log_in"), "Log In").to_be_visible()
 
 
-def test_log_in_leads_to_the_posc_home_page(signed_in, credentials):
+@pytest.mark.mock_only
+def test_the_posc_login_panel_has_the_posc_title(page, start_portal):
+    portal = start_portal(login="simple")
+    walk.open_login(page, portal.url)
+
+    expect(page.get_by_text(loose(walk.TITLE)).first, walk.TITLE).to_be_visible()
+    expect(control(page, "login", "user_id"), "User ID").to_be_editable()
+
+
+def test_log_in_leads_to_the_posc_home_page(signed_in):
     expect(signed_in.get_by_text(loose(walk.TITLE)).first, walk.TITLE).to_be_visible()
-    expect(signed_in.get_by_text(loose(f"Welcome {credentials[0]}"))).to_be_visible()
+    welcome = signed_in.get_by_text(re.compile(r"^\s*Welcome\s+\S+", re.IGNORECASE))
+    expect(welcome.first, "Welcome <user id>").to_be_visible()
     expect(action(signed_in, "Log Out")).to_be_visible()
     for item in ("Home", "Manage Members", "Manage Provider Information"):  # the Provider Services menu
         expect(finding.link(signed_in, item), f"the menu item {item!r}").to_be_visible()
     expect(finding.login_panel_shown(signed_in)).to_have_count(0)
 
 
-def test_wrong_password_is_refused(page, base_url, credentials):
-    walk.log_in(page, base_url, credentials[0], "not-the-password")
+@pytest.mark.mock_only
+def test_the_posc_welcomes_the_posc_user_id_behind_the_gateway_login(signed_in):
+    expect(signed_in.get_by_text(loose("Welcome posc.demo"))).to_be_visible()
 
-    line = refusal(page, re.compile(r"\bUser ID or Password\b.*\bincorrect\b", re.IGNORECASE))
+
+def test_wrong_password_is_refused(page, base_url, credentials):
+    walk.enter_login(page, base_url, credentials.user, "not-the-password")
+
+    line = refusal(page, re.compile(r"\b(User ID|email) or Password\b.*\bincorrect\b", re.IGNORECASE))
     expect(error_icons(line)).to_have_count(1)
     expect(finding.login_panel_shown(page)).to_be_visible()
     expect(finding.signed_in_marker(page)).to_have_count(0)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from robots.credentials import Credentials
 from tests.portal import finding, visual, walk
 from tests.portal.conftest import TIMEOUT_MS, given_url
 from tests.portal.finding import panel
@@ -24,7 +25,7 @@ DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 # name of the baseline: the panel's title
 PANELS = {
-    "login": "Provider Login",
+    "login": "Business Log In",
     "member_search": "Member Search",
     "disenrollment": "Disenrollment",
     "disenrollment_confirmation": "Disenrollment Confirmation",
@@ -68,7 +69,7 @@ class Camera:
 
 @pytest.fixture(scope="module")
 def screenshots(request: pytest.FixtureRequest, browser: Browser, portal_data: dict,
-                credentials: tuple[str, str]) -> dict[str, bytes]:
+                credentials: Credentials) -> dict[str, bytes]:
     """Both job aids walked once on a fresh mock, every panel photographed on the way."""
     if given_url(request.config):
         pytest.skip("the baselines are the bundled mock's")
@@ -89,7 +90,7 @@ def screenshots(request: pytest.FixtureRequest, browser: Browser, portal_data: d
 def _walk_disenrollment(page: Page, camera: Camera, url: str, credentials, data: dict) -> None:
     walk.open_login(page, url)
     camera.shoot("login")
-    walk.log_in(page, url, *credentials)
+    walk.log_in(page, url, credentials)
     walk.open_member_search(page)
     camera.shoot("member_search")
     walk.search_member(page, data["member"])

@@ -8,33 +8,62 @@ test of each panel. So one drift fails the test of its panel, not every test tha
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
 from flows.panels import Panel
+from robots.credentials import Credentials
+from robots.one_time_codes import OneTimeCodes
 from tests.portal.finding import control, field, link, login_panel_shown, near_field, panel, title
 
 TITLE = "MassHealth Provider Online Service Center (POSC)"
 
 
 def open_login(page: Page, base_url: str) -> None:
-    """The portal's login panel. A start page that only links to it ("Log In" > "Business Log
-    In" on the Virtual Gateway) is followed once, as flows.login does."""
+    """The panel that asks for the login: a portal's own, or the Virtual Gateway's Business
+    Log In, its start page's link followed once (as flows.login does)."""
     page.goto(f"{base_url}/")
-    password, to_login = login_panel_shown(page), control(page, "login", "to_login")
-    expect(password.or_(to_login).first, "the login panel, or a link to it").to_be_visible()
+    password = login_panel_shown(page)
+    business, to_login = control(page, "gateway_start", "business_log_in"), control(page, "login", "to_login")
+    expect(password.or_(business).or_(to_login).first, "the login panel, or a link to it").to_be_visible()
     if not password.count():
-        to_login.first.click()
+        (business if business.count() else to_login).first.click()
     expect(password, "the login panel's Password").to_be_visible()
 
 
-def log_in(page: Page, base_url: str, user_id: str, password: str) -> None:
-    """Types the credentials into the login panel and clicks Log In (whatever the answer)."""
+def enter_login(page: Page, base_url: str, user: str, password: str) -> None:
+    """Types a user and password into the login panel and clicks Log In (whatever the answer)."""
     open_login(page, base_url)
-    control(page, "login", "user_id").fill(user_id)
+    control(page, "login", "user_id").fill(user)
     control(page, "login", "password").fill(password)
     control(page, "login", "log_in").click()
+
+
+def log_in(page: Page, base_url: str, credentials: Credentials) -> None:
+    """The whole login: user and password, then, on the Virtual Gateway, the authenticator's
+    verification code and the POSC in the list of applications."""
+    enter_login(page, base_url, credentials.user, credentials.password)
+    code, applications = control(page, "verification_code", "code"), control(page, "applications", "posc")
+    signed_in = control(page, "portal", "signed_in")
+    expect(signed_in.or_(code).first, "the POSC, or the verification code panel").to_be_visible()
+    if code.count():
+        assert credentials.authenticator, "the portal asks for a verification code: set POSC_TOTP_SECRET"
+        code.fill(one_time_code(credentials))
+        control(page, "verification_code", "verify").click()
+        expect(signed_in.or_(applications).first, "the POSC, or the list of applications").to_be_visible()
+        if applications.count():
+            applications.first.click()
+
+
+def one_time_code(credentials: Credentials) -> str:
+    """A code of a step no login has used (a gateway takes each code once): waits for the
+    authenticator's next step when it must, as the robot does."""
+    codes = OneTimeCodes(credentials.user, credentials.authenticator or "")
+    while not isinstance(found := codes.take(), str):
+        time.sleep(found)  # the authenticator's clock, not the page: nothing to wait on instead
+    return found
 
 
 def menu_item(page: Page, label: str, *, after: Locator | None = None) -> Locator:

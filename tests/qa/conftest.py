@@ -20,7 +20,7 @@ import pytest
 from robots.engine.flow import Timeouts
 from robots.qa.check_selectors import check_selectors
 from robots.qa.panel_check import CheckSettings
-from tests.conftest import MockPortal
+from tests.conftest import MockPortal, credentials_env
 
 # Short waits: the mock answers in milliseconds, and a drifted control should fail fast.
 FAST = CheckSettings(
@@ -56,9 +56,8 @@ def run_check(portal_url: str | None, out_dir: Path, **options: Any) -> CheckRun
 @pytest.fixture
 def demo_user(credentials, monkeypatch):
     """The portal's credentials in the environment, as a QA engineer sets them."""
-    user, password = credentials
-    monkeypatch.setenv("POSC_USER", user)
-    monkeypatch.setenv("POSC_PASSWORD", password)
+    for name, value in credentials_env(credentials).items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(scope="module")

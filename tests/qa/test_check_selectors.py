@@ -9,7 +9,8 @@ from robots import cli
 from tests.qa.conftest import FAST, run_check
 
 EVERY_PANEL = [
-    "Log In", "Member Search", "Disenrollment", "Disenrollment Confirmation", "List of Providers", "Steps",
+    "Virtual Gateway", "Log In", "Multifactor Authentication", "My Applications",
+    "Member Search", "Disenrollment", "Disenrollment Confirmation", "List of Providers", "Steps",
     "List of Locations", "List of Servicing Providers", "Service Provider Detail", "Agreement", "Processing",
 ]
 
@@ -57,17 +58,18 @@ def test_elsewhere_nothing_is_submitted_and_the_confirmations_are_not_visited(mo
 
 
 def test_a_refused_login_leaves_every_panel_not_reached_and_fails(mock_portal, tmp_path, monkeypatch):
-    monkeypatch.setenv("POSC_USER", "posc.demo")
+    monkeypatch.setenv("POSC_USER", "posc.demo@example.org")
     monkeypatch.setenv("POSC_PASSWORD", "not-the-password")
 
     run = run_check(mock_portal.url, tmp_path / "out")
 
     assert run.exit_code == 1
-    assert run.panel("Log In")["status"] == "visited"
-    reached = {p["name"]: p["status"] for p in run.report["panels"][1:]}
+    assert run.panel("Virtual Gateway")["status"] == run.panel("Log In")["status"] == "visited"
+    reached = {p["name"]: p["status"] for p in run.report["panels"][2:]}
     assert set(reached.values()) == {"not_reached"}
     assert "refused the login" in run.panel("Member Search")["detail"]
-    assert (run.out_dir / run.panel("Member Search")["screenshot"]).is_file()
+    # The page where the walk stopped, shown with the first panel it did not reach.
+    assert (run.out_dir / run.panel("Multifactor Authentication")["screenshot"]).is_file()
     assert mock_portal.transactions() == []
 
 
@@ -80,11 +82,20 @@ def test_a_portal_off_loopback_needs_live_and_is_a_usage_error(tmp_path, capsys)
 
 
 def test_live_without_a_yes_at_a_terminal_checks_nothing(tmp_path, capsys):
-    code = cli.main(["check-selectors", "--portal", "https://posc.example.org", "--live",
+    code = cli.main(["check-selectors", "--portal", "https://posc.example.org", "--live", "--rpa-registration", "RPA-7",
                      "--out", str(tmp_path / "out")])
 
     assert code == 2
     assert "not confirmed" in capsys.readouterr().err
+
+
+def test_live_needs_the_bots_registration(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("POSC_RPA_REGISTRATION", raising=False)
+    code = cli.main(["check-selectors", "--portal", "https://posc.example.org", "--live",
+                     "--out", str(tmp_path / "out")])
+
+    assert code == 2
+    assert "RPA registration" in capsys.readouterr().err
 
 
 def test_a_bad_data_file_is_a_usage_error_naming_the_field(tmp_path, capsys):

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from robots.engine.flow import Timeouts
+from tests.conftest import credentials_env
 from tests.flows.conftest import results, run_job, statuses, write_job
 from tests.qa.conftest import FAST, run_check
 
@@ -116,7 +117,7 @@ SUITE_TESTS = {
 def test_drifted_the_portal_suite_fails_the_test_of_each_drift(drifted, tmp_path, credentials):
     drifted.reset()
     report = tmp_path / "suite.xml"
-    env = {**os.environ, "POSC_QA_TIMEOUT_MS": "3000", "POSC_USER": credentials[0], "POSC_PASSWORD": credentials[1]}
+    env = {**os.environ, "POSC_QA_TIMEOUT_MS": "3000", **credentials_env(credentials)}
 
     finished = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/portal", "--base-url", drifted.url, "-k", " or ".join(SUITE_TESTS),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MockPortal
+from tests.conftest import CERTIFIER, MockPortal, credentials_env
 from tests.resilience import fixture_builder as fb
 
 END_DATE = (dt.date.today() + dt.timedelta(days=90)).isoformat()
@@ -24,9 +24,10 @@ END_DATE = (dt.date.today() + dt.timedelta(days=90)).isoformat()
 
 @pytest.fixture
 def bot_credentials(monkeypatch):
-    monkeypatch.setenv("POSC_USER", fb.USER)
-    monkeypatch.setenv("POSC_PASSWORD", fb.PASSWORD)
-    return fb.USER, fb.PASSWORD
+    credentials = fb.credentials()
+    for name, value in credentials_env(credentials).items():
+        monkeypatch.setenv(name, value)
+    return credentials
 
 
 @pytest.fixture
@@ -47,7 +48,10 @@ def portal_factory(tmp_path):
 
 
 def robot_command(job: Path, portal_url: str, out_dir: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "robots", "run", str(job), "--portal", portal_url, "--out", str(out_dir), *extra]
+    # No gap between logins (the tests' portals take a verification code every 2 s), and the
+    # unlinks' Agreement certified ahead of time by the person the jobs name.
+    return [sys.executable, "-m", "robots", "run", str(job), "--portal", portal_url, "--out", str(out_dir),
+            "--login-gap", "0", "--certify", CERTIFIER["name"], *extra]
 
 
 def run_robot(job: Path, portal_url: str, out_dir: Path, *extra: str, env: dict | None = None, timeout: float = 300):

@@ -7,14 +7,22 @@ from pathlib import Path
 
 import yaml
 
+from robots.credentials import Credentials
 from robots.fields import npi_check_digit_ok
+from tests.conftest import TEST_TOTP_PERIOD_S, authenticator_uri
 
 PLAN = "110000000A"
 GROUP = "110000001A"
 LOCATION = "MAIN STREET CLINIC"
 USER, PASSWORD = "bot.resilience", "Resilience-Passw0rd!"
+EMAIL, AUTHENTICATOR = "bot.resilience@example.org", "KRSXG5CTMVRXEZLUKN2XAZLSKNSWC4DP"
 LAST_NAMES = ["RIVERA", "O'BRIEN", "SMITH-JONES", "DE LA CRUZ", "NGUYEN", "MURPHY", "CHEN", "KELLY", "BAKER", "GARCIA"]
 FIRST_NAMES = ["ANA", "SEAN", "MARY", "GEORGE", "MARIA", "THANH", "KATE", "WEI", "JOSE", "LINDA"]
+
+
+def credentials() -> Credentials:
+    """The resilience fixture's bot, at its Virtual Gateway login."""
+    return Credentials(EMAIL, PASSWORD, authenticator_uri(AUTHENTICATOR))
 
 
 def member(n: int) -> dict:
@@ -38,7 +46,9 @@ def valid_npi(n: int) -> str:
 
 def write_fixture(folder: Path, members: int, practitioners: int) -> Path:
     fixture = {
-        "users": [{"user_id": USER, "password": PASSWORD, "providers": [PLAN, GROUP]}],
+        "gateway": {"totp_period_s": TEST_TOTP_PERIOD_S},
+        "users": [{"user_id": USER, "email": EMAIL, "password": PASSWORD, "totp_secret": AUTHENTICATOR,
+                   "providers": [PLAN, GROUP]}],
         "providers": [
             {"provider_id": PLAN, "name": "COMMONWEALTH CARE ALLIANCE ONE CARE", "type": "one_care_plan"},
             {

@@ -52,9 +52,13 @@ def disenroll_job(*records: str, head: str = "") -> str:
     return f'job: disenroll_one_care\nprovider_id: "110000000A"\n{head}records:\n{body}'
 
 
+CERTIFIED_BY = "certified_by: {name: Dana Whitfield, title: Practice Manager}\n"
+
+
 def unlink_job(*records: str, head: str = "") -> str:
+    """As disenroll_job; the person who certifies the Agreement is named after the records."""
     body = "".join(f"  - {r}\n" for r in records)
-    return f'job: group_unlink\nprovider_id: "110000001A"\n{head}records:\n{body}'
+    return f'job: group_unlink\nprovider_id: "110000001A"\n{head}records:\n{body}{CERTIFIED_BY}'
 
 
 def write_job(tmp_path: Path, yaml_text: str | bytes, name: str = "job.yaml") -> Path:
@@ -878,3 +882,51 @@ def test_mutated_csv_files_raise_nothing_but_job_file_errors(tmp_path):
             pass
         except Exception as error:  # the property under test
             pytest.fail(f"{type(error).__name__}: {error} for records file {data!r}")
+
+
+# --- who certifies the unlink's Agreement ----------------------------------------------------
+
+
+def test_an_unlink_job_names_the_person_who_certifies_the_agreement(tmp_path):
+    job = load_job(write_job(tmp_path, unlink_job(unlink())))
+
+    assert (job.certified_by.name, job.certified_by.title) == ("Dana Whitfield", "Practice Manager")
+
+
+def test_an_unlink_job_without_a_certifier_is_refused_naming_the_field(tmp_path):
+    text = unlink_job(unlink()).replace(CERTIFIED_BY, "")
+
+    error = the_error(write_job(tmp_path, text))
+
+    assert error.field == "certified_by" and "pains and penalties of perjury" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "says"),
+    [
+        ("certified_by: Dana Whitfield\n", "certified_by", "a mapping with `name:` and `title:`"),
+        ("certified_by: {name: Dana Whitfield}\n", "certified_by.title", "missing `title:`"),
+        ("certified_by: {name: '', title: Practice Manager}\n", "certified_by.name", "name"),
+        ("certified_by: {name: Dana Whitfield, title: Manager, email: d@x.org}\n", "certified_by.email", "unknown key"),
+    ],
+)
+def test_a_malformed_certifier_is_refused_naming_the_field(tmp_path, line, field, says):
+    error = the_error(write_job(tmp_path, unlink_job(unlink()).replace(CERTIFIED_BY, line)))
+
+    assert error.field == field and says in error.reason
+
+
+def test_a_disenrollment_job_has_no_agreement_to_certify(tmp_path):
+    error = the_error(write_job(tmp_path, disenroll_job(member()) + CERTIFIED_BY))
+
+    assert error.field == "certified_by" and "only a group_unlink job" in error.reason
+
+
+def test_the_jobs_checksum_covers_its_records_file(tmp_path):
+    (tmp_path / "members.csv").write_text("member_id,last_name,first_name,reason\n100000000001,RIVERA,ANA,Other\n")
+    path = write_job(tmp_path, 'job: disenroll_one_care\nprovider_id: "110000000A"\nrecords_file: members.csv\n')
+    before = load_job(path).checksum()
+
+    (tmp_path / "members.csv").write_text("member_id,last_name,first_name,reason\n100000000001,RIVERA,ANNA,Other\n")
+
+    assert load_job(path).checksum() != before and len(before) == 64

@@ -10,8 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-VOCABULARY = {"robots.errors", "robots.records", "robots.fields", "robots.credentials", "robots.masking",
-              "robots.failpoints"}
+VOCABULARY = {"robots.errors", "robots.records", "robots.fields", "robots.credentials", "robots.one_time_codes",
+              "robots.masking", "robots.failpoints"}
 # What the flows may use of the robot: the vocabulary and the engine's contract for a flow.
 FLOW_CONTRACT = {"robots.engine.flow", "robots.engine.page_status"}
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "jobs" / "disenroll-one-care.yaml"
 
 
@@ -23,8 +25,8 @@ def test_a_portal_off_loopback_is_refused_without_live_and_nothing_is_created(tm
 
 
 def test_live_mode_without_a_terminal_to_confirm_at_runs_nothing(tmp_path):
-    finished = posc("run", str(EXAMPLE), "--portal", "https://posc.example", "--live", "--out", str(tmp_path / "out"),
-                    stdin=subprocess.DEVNULL)
+    finished = posc("run", str(EXAMPLE), "--portal", "https://posc.example", "--live", "--rpa-registration", "RPA-7",
+                    "--out", str(tmp_path / "out"), stdin=subprocess.DEVNULL)
 
     assert finished.returncode == 2
     assert "5 records" in finished.stderr and "https://posc.example" in finished.stderr
@@ -38,7 +40,57 @@ def test_a_portal_without_credentials_is_refused_before_any_browser(tmp_path, mo
     finished = posc("run", str(EXAMPLE), "--portal", "http://127.0.0.1:9", "--out", str(tmp_path / "out"))
 
     assert finished.returncode == 2
-    assert "POSC_USER and POSC_PASSWORD" in finished.stderr
+    assert all(name in finished.stderr for name in ("POSC_USER", "POSC_PASSWORD", "POSC_TOTP_SECRET"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_live_run_without_the_bots_registration_runs_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("POSC_RPA_REGISTRATION", raising=False)
+    finished = posc("run", str(EXAMPLE), "--portal", "https://posc.example", "--live", "--out", str(tmp_path / "out"),
+                    stdin=subprocess.DEVNULL)
+
+    assert finished.returncode == 2
+    assert "RPA registration" in finished.stderr and "--rpa-registration" in finished.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unlink_job_run_nobody_watches_needs_its_certifier_named(tmp_path):
+    unlink = EXAMPLE.with_name("group-unlink.yaml")
+    finished = posc("run", str(unlink), "--out", str(tmp_path / "out"), stdin=subprocess.DEVNULL)
+
+    assert finished.returncode == 2
+    assert "Dana Whitfield" in finished.stderr and "--certify" in finished.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_certify_must_name_the_person_the_job_names(tmp_path):
+    unlink = EXAMPLE.with_name("group-unlink.yaml")
+    finished = posc("run", str(unlink), "--certify", "Someone Else", "--out", str(tmp_path / "out"),
+                    stdin=subprocess.DEVNULL)
+
+    assert finished.returncode == 2
+    assert "only the person the job names may certify" in finished.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_malformed_authenticator_key_is_a_usage_error_that_never_shows_the_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("POSC_USER", "bot@example.org")
+    monkeypatch.setenv("POSC_PASSWORD", "pw-not-shown")
+    monkeypatch.setenv("POSC_TOTP_SECRET", "not!base32?secret")
+    finished = posc("run", str(EXAMPLE), "--portal", "http://127.0.0.1:9", "--out", str(tmp_path / "out"))
+
+    assert finished.returncode == 2
+    assert "POSC_TOTP_SECRET is neither a base32 account key" in finished.stderr
+    assert "not!base32?secret" not in finished.stderr + finished.stdout
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("option", [["--pace", "fast"], ["--window", "25:00-06:00"], ["--window", "22:00"]])
+def test_bad_pacing_is_a_usage_error(tmp_path, option):
+    finished = posc("run", str(EXAMPLE), *option, "--out", str(tmp_path / "out"))
+
+    assert finished.returncode == 2
+    assert option[0] in finished.stderr
 
 
 def test_usage_errors_exit_2():

@@ -1,0 +1,91 @@
+"""Everything a run checks before it touches anything: the job file, the portal's address,
+live mode (the bot's registration and a confirmation), who certifies an unlink's Agreement,
+and the bot's credentials. A run that fails here has written nothing, not even its output
+folder: usage errors exit 2 with the folder as it was.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from robots import fields as parse_fields
+from robots.credentials import Credentials
+from robots.credentials import resolve as resolve_credentials
+from robots.engine import live_mode
+from robots.engine.certification import Certification
+from robots.engine.config import RunConfig
+from robots.engine.progress import Progress
+from robots.errors import ConfigError
+from robots.jobfile.job import Job, load_job
+from robots.ledger.sqlite import SqliteLedger
+from robots.one_time_codes import authenticator
+
+
+@dataclass(frozen=True)
+class Plan:
+    job: Job
+    job_sha256: str
+    portal: str | None  # None: the bundled mock, started for the run
+    out_dir: Path
+    live: live_mode.LiveRun | None
+    certification: Certification | None
+    # Resolved now unless the folder holds a run already (a finished job needs none).
+    credentials: Credentials | None
+
+    def bot(self) -> dict[str, Any]:
+        """Who ran it: the software, its version, the bot's login and its registration."""
+        return {
+            "software": "posc-robot",
+            "version": _version(),
+            "user": self.credentials.user if self.credentials else None,
+            "rpa_registration": self.live.registration if self.live else None,
+        }
+
+
+def prepare(config: RunConfig, progress: Progress) -> Plan:
+    job = load_job(config.job_path)
+    checksum = job.checksum()
+    portal = _portal_address(config.portal) or job.portal
+    live = None
+    if portal:
+        live = live_mode.check(
+            portal,
+            live=config.live,
+            record_count=len(job.records),
+            confirm=config.confirm_live,
+            registration=config.rpa_registration or os.environ.get("POSC_RPA_REGISTRATION"),
+            job_sha256=checksum,
+            confirmed=config.confirm_live_as,
+        )
+    certification = None
+    if job.certified_by is not None and not config.dry_run:
+        certification = Certification(
+            job.certified_by, certify=config.certify, ask=config.confirm_certification, note=progress.note
+        )
+    out_dir = config.output_folder(job.title)
+    credentials = config.credentials
+    if credentials is None and not (out_dir / SqliteLedger.FILE_NAME).exists():
+        credentials = resolve_credentials(bundled_mock=portal is None)
+    if credentials is not None and credentials.authenticator:
+        authenticator(credentials.authenticator)  # a malformed key is a usage error, now
+    return Plan(job, checksum, portal, out_dir, live, certification, credentials)
+
+
+def _portal_address(given: str | None) -> str | None:
+    if given is None:
+        return None
+    try:
+        return parse_fields.portal_url(given)
+    except parse_fields.FieldError as error:
+        raise ConfigError(f"--portal: {error}") from None
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("posc-robot")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
