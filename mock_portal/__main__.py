@@ -7,6 +7,7 @@ Bad options, fixture, fault spec or database: one line on stderr, exit 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -16,7 +17,8 @@ from mock_portal.gateway import LOGINS
 from mock_portal.store import Store, StoreError
 from mock_portal.variants import VARIANTS
 
-PROG = "python -m mock_portal"
+# The command the user typed: `posc portal` passes its own name.
+PROG = os.environ.get("MOCK_PORTAL_PROG", "python -m mock_portal")
 
 
 class _Parser(argparse.ArgumentParser):

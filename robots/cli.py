@@ -17,6 +17,10 @@ from robots.errors import ConfigError, JobFileError, JobFileErrors, PoscError
 from robots.masking import redact
 
 EXIT_OK, EXIT_RECORDS, EXIT_USAGE = 0, 1, 2
+EXIT_CODES = """exit codes:
+  0  every record ended done or already_done
+  1  some record ended otherwise (rejected, failed, pending, or a dry run)
+  2  usage or validation error: nothing was run"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posc",
         description="Bulk One Care disenrollments and group-practice unlinks on MassHealth's POSC, "
-        "exactly once, with evidence. Credentials: POSC_USER and POSC_PASSWORD (or the keyring).",
+        "exactly once, with evidence. Credentials: POSC_USER, POSC_PASSWORD and POSC_TOTP_SECRET "
+        "(or the keyring); the bundled mock's demo user when none is set.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -94,13 +101,17 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("jobs", type=Path, nargs="+", metavar="JOB.yaml")
     validate.set_defaults(handler=_validate)
 
-    portal = commands.add_parser("portal", help="serve the bundled mock portal")
-    portal.add_argument("--host", default="127.0.0.1")
-    portal.add_argument("--port", type=int, default=8700)
-    portal.add_argument("--fixture", type=Path)
-    portal.add_argument("--faults", metavar="SPEC", help="e.g. error_rate=0.1,latency_ms=200-800,seed=1")
-    portal.add_argument("--variant", metavar="NAME", help="classic, restyled or drifted")
-    portal.add_argument("--db", type=Path, help="keep the portal's state in this SQLite file")
+    portal = commands.add_parser(
+        "portal", help="serve the bundled mock portal",
+        description="Serve the bundled mock POSC (and its Virtual Gateway) until interrupted; prints its URL once "
+        "it accepts connections.")
+    portal.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    portal.add_argument("--port", type=int, default=8700, help="port; 0 picks a free one (default 8700)")
+    portal.add_argument("--fixture", type=Path, help="fixture YAML: users, providers, members (default: the bundled)")
+    portal.add_argument("--faults", metavar="SPEC",
+                        help="e.g. error_rate=0.1,latency_ms=200-800,session_ttl_s=60,lost_response_rate=0.05,seed=1")
+    portal.add_argument("--variant", metavar="NAME", help="classic (default), restyled or drifted")
+    portal.add_argument("--db", type=Path, help="keep the portal's state in this SQLite file across restarts")
     portal.add_argument("--login", choices=("gateway", "simple"),
                         help="gateway: the Virtual Gateway chain (default); simple: one User ID panel")
     portal.set_defaults(handler=_portal)
@@ -118,7 +129,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
@@ -195,7 +209,8 @@ def _portal(args: argparse.Namespace) -> int:
         if value is not None:
             argv += [f"--{name}", str(value)]
     sys.stdout.flush()
-    os.execv(sys.executable, argv)
+    # The mock's own messages name the command the user typed.
+    os.execve(sys.executable, argv, {**os.environ, "MOCK_PORTAL_PROG": "posc portal"})
     return EXIT_OK  # not reached
 
 

@@ -104,3 +104,32 @@ def test_a_portal_address_without_a_scheme_is_refused_clearly(tmp_path):
 
     assert finished.returncode == 2
     assert "--portal: the portal must be an http(s) address" in finished.stderr
+
+
+def test_a_count_that_is_not_a_number_says_so():
+    finished = posc("run", str(EXAMPLE), "--workers", "abc")
+
+    assert finished.returncode == 2
+    assert "--workers: 'abc' is not a whole number" in finished.stderr
+
+
+def test_help_lists_the_exit_codes_and_every_credential():
+    shown = posc("--help").stdout
+
+    assert "exit codes:" in shown and "2  usage or validation error" in shown
+    assert all(name in shown for name in ("POSC_USER", "POSC_PASSWORD", "POSC_TOTP_SECRET"))
+
+
+def test_the_mock_portals_errors_name_the_command_typed(tmp_path):
+    finished = posc("portal", "--fixture", str(tmp_path / "missing.yaml"))
+
+    assert finished.returncode == 2
+    assert finished.stderr.startswith("posc portal: ")
+
+
+def test_the_package_metadata_builds_without_deprecated_tables():
+    import tomllib
+
+    project = tomllib.loads((EXAMPLE.parents[1] / "pyproject.toml").read_text())["project"]
+
+    assert isinstance(project["license"], str)  # a table is deprecated and warns on every install
