@@ -169,16 +169,22 @@ async def read_pending_notice(page: Page) -> str | None:
 
 
 async def choose_reason(page: Page, record: DisenrollRecord, ctx: FlowContext) -> None:
-    """Step 9. The job's reason must be one of the dropdown's labels (case and spacing aside);
-    one that is not stops the run: the job or the portal must change, never a guess."""
+    """Step 9. The job's reason must be one of the dropdown's labels (case and spacing aside).
+    A reason the list does not offer is the record's mistake: refused with the list offered,
+    and the run goes on (the corrected record is tried again by the next run). A label the
+    list shows twice is the portal's: never a guess."""
     labels = await disenrollment.evaluate(
         page, "reason", "s => Array.from(s.options).map(o => o.text)", timeout_ms=ctx.timeouts.element_ms
     )
     labels = [" ".join(label.split()) for label in labels]
     wanted = record.reason.casefold()
     matches = [label for label in labels if label.casefold() == wanted]
-    if len(matches) != 1:
-        offered = ", ".join(label for label in labels if label and not label.startswith("--"))
+    offered = ", ".join(label for label in labels if label and not label.startswith("--"))
+    if not matches:
+        raise Rejection(
+            f"the Disenrollment Reason list offers no {record.reason!r}; it offers: {offered}", panel=disenrollment.name
+        )
+    if len(matches) > 1:
         raise SelectorError(
             disenrollment.name, f"reason option {record.reason!r}", found=len(matches),
             detail=f"the Disenrollment Reason list offers: {offered}",

@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="output folder; the same folder again resumes (default: posc-runs/<job name>)"
     )
     run.add_argument("--dry-run", action="store_true", help="walk to the last panel before Submit and stop there")
+    run.add_argument("--retry", metavar="WHAT",
+                     help="work these finished records again: `rejected`, `failed`, or record numbers (3,7-9); "
+                          "never a done one")
     run.add_argument("--headed", action="store_true", help="show the browser")
     run.add_argument("--slow-mo", type=int, default=0, metavar="MS", help="slow each browser action down by MS")
     run.add_argument("--live", action="store_true", help="allow a portal that is not on loopback (asks first)")
@@ -158,6 +161,7 @@ def _run(args: argparse.Namespace) -> int:
         confirm_live_as=args.confirm_live,
         rpa_registration=args.rpa_registration,
         certify=args.certify,
+        retry_records=args.retry,
         confirm_certification=_ask_at_terminal if sys.stdin.isatty() else None,
         login_gap_s=args.login_gap,
         pace_per_min=parse_pace(args.pace) if args.pace else None,

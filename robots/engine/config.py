@@ -47,6 +47,8 @@ class RunConfig:
     # question to the person at the terminal; with neither, an unlink run is refused.
     certify: str | None = None
     confirm_certification: Callable[[str], bool] | None = field(default=None, compare=False)
+    # Records worked again on purpose (`--retry`): `rejected`, `failed`, or record numbers.
+    retry_records: str | None = None
     # The login budget: logins at least this far apart, across all workers.
     login_gap_s: float = 10.0
     # Pacing: records a minute across all workers (None: as fast as the workers go), and the

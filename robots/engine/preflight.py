@@ -15,7 +15,7 @@ from typing import Any
 from robots import fields as parse_fields
 from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
-from robots.engine import live_mode
+from robots.engine import job_edits, live_mode
 from robots.engine.certification import Certification
 from robots.engine.config import RunConfig
 from robots.engine.progress import Progress
@@ -48,6 +48,8 @@ class Plan:
 
 def prepare(config: RunConfig, progress: Progress) -> Plan:
     job = load_job(config.job_path)
+    if config.retry_records is not None:
+        job_edits.check_retry(config.retry_records)
     checksum = job.checksum()
     portal = _portal_address(config.portal) or job.portal
     live = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import signal
@@ -21,7 +22,7 @@ from playwright.async_api import async_playwright
 
 from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
-from robots.engine import preflight
+from robots.engine import job_edits, preflight
 from robots.engine.breaker import Breaker
 from robots.engine.browser import BrowserHost, launch_options
 from robots.engine.config import RunConfig
@@ -33,6 +34,7 @@ from robots.engine.preflight import Plan
 from robots.engine.progress import NullProgress, Progress
 from robots.engine.work_queue import LocalQueue
 from robots.engine.worker import Crew, Worker
+from robots.jobfile.job import Job
 from robots.ledger.sqlite import SqliteLedger
 from robots.one_time_codes import OneTimeCodes
 from robots.reports.files import write_all
@@ -79,20 +81,28 @@ def _run_locked(config: RunConfig, flows: PortalFlows, plan: Plan, out_dir: Path
     job = plan.job
     ledger = SqliteLedger.in_folder(out_dir)
     try:
-        ledger.sync(job.identity, ((r.key, job.kind.to_fields(r)) for r in job.records))
+        changes = ledger.sync(job.identity, ((r.key, job.kind.to_fields(r)) for r in job.records))
+        retried = _reopen(config, job, ledger)
         job_keys = {r.key for r in job.records}
         todo = [key for key in ledger.workable() if key in job_keys]
         started = _now()
+        run_number = ledger.begin_run(started, dry_run=config.dry_run, worked=len(todo))
         outcome = WorkOutcome()
         portal_shown = plan.portal or "the bundled mock portal"
         progress.start(job.title, len(job.records), len(todo))
+        if note := job_edits.describe(changes, retried):
+            progress.note(note)
+            log.info("%s", note)
         log.info("job %s: %d records, %d to work, %d workers", job.title, len(job.records), len(todo), config.workers)
-        if todo:
-            credentials = plan.credentials or resolve_credentials(bundled_mock=plan.portal is None)
-            with _portal(plan.portal) as url:
-                portal_shown = url
-                outcome = asyncio.run(_work(config, flows, plan, url, out_dir, ledger, todo, credentials, progress))
-        entries = [e for e in ledger.read() if e.key in job_keys]
+        try:
+            if todo:
+                credentials = plan.credentials or resolve_credentials(bundled_mock=plan.portal is None)
+                with _portal(plan.portal) as url:
+                    portal_shown = url
+                    outcome = asyncio.run(_work(config, flows, plan, url, out_dir, ledger, todo, credentials, progress))
+        finally:
+            ledger.end_run(run_number, _now(), stopped=outcome.stopped, logins=outcome.logins)
+        current, gone = job_edits.reported(ledger.read(), job)
         info = RunInfo(
             job=job.title,
             kind=job.kind.name,
@@ -107,21 +117,30 @@ def _run_locked(config: RunConfig, flows: PortalFlows, plan: Plan, out_dir: Path
             bot=plan.bot(),
             live=plan.live.as_dict() if plan.live else None,
             certification=[c.as_dict() for c in plan.certification.records] if plan.certification else [],
+            runs=[dataclasses.asdict(run) for run in ledger.runs()],
         )
-        report = write_all(out_dir, info, entries)
+        report = write_all(out_dir, info, current, no_longer_in_job=gone)
         log.info("finished%s; report %s", f" early ({outcome.stopped})" if outcome.stopped else "", report)
         progress.finish()
         return RunSummary(
             job=job.title,
             out_dir=out_dir,
             report=report,
-            totals=dict(Counter(status_of(e) for e in entries)),
+            totals=dict(Counter(status_of(e) for e in current)),
             stopped=outcome.stopped,
             dry_run=config.dry_run,
             logins=outcome.logins,
         )
     finally:
         ledger.close()
+
+
+def _reopen(config: RunConfig, job: Job, ledger: SqliteLedger) -> int:
+    if not config.retry_records:
+        return 0
+    keys = job_edits.retry_keys(config.retry_records, job, {e.key: e for e in ledger.read()})
+    ledger.reopen(keys)
+    return len(keys)
 
 
 @dataclass(frozen=True)

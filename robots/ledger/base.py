@@ -72,8 +72,41 @@ class Claim:
     submit_started: bool
 
 
+@dataclass(frozen=True)
+class SyncReport:
+    """How the job differs from what the folder's ledger held: records new to it, records no
+    longer in the job file (kept: whatever was done stays in the report), and rejected
+    records whose fields were corrected (tried again: the refusal was for other data)."""
+
+    added: int = 0
+    removed: tuple[str, ...] = ()
+    corrected: tuple[str, ...] = ()
+    existed: bool = False  # the folder held a run of this job before
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed or self.corrected) or (self.added > 0 and self.existed)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One `posc run` into the folder: when, and how it ended (None: it never said, it was
+    killed)."""
+
+    started: str
+    finished: str | None
+    stopped: str | None
+    dry_run: bool
+    logins: int
+    worked: int
+
+
 class Ledger(Protocol):
-    def sync(self, identity: str, records: Iterable[tuple[str, dict[str, Any]]]) -> None: ...
+    def sync(self, identity: str, records: Iterable[tuple[str, dict[str, Any]]]) -> SyncReport: ...
+    def reopen(self, keys: Iterable[str]) -> None: ...
+    def begin_run(self, started: str, *, dry_run: bool, worked: int) -> int: ...
+    def end_run(self, run: int, finished: str, *, stopped: str | None, logins: int) -> None: ...
+    def runs(self) -> list[RunRecord]: ...
     def workable(self) -> list[str]: ...
     def claim(self, key: str) -> Claim | None: ...
     def start_attempt(self, key: str) -> int: ...

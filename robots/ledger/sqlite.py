@@ -14,7 +14,7 @@ from typing import Any
 
 from robots.errors import ConfigError
 from robots.failpoints import failpoint
-from robots.ledger.base import FINAL, WORKABLE, Claim, Entry, Outcome, RecordState
+from robots.ledger.base import FINAL, WORKABLE, Claim, Entry, Outcome, RecordState, RunRecord, SyncReport
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,7 +34,18 @@ CREATE TABLE IF NOT EXISTS records (
     updated_at     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_by_state ON records (state, seq);
+CREATE TABLE IF NOT EXISTS runs (
+    run        INTEGER PRIMARY KEY AUTOINCREMENT,
+    started    TEXT NOT NULL,
+    finished   TEXT,
+    stopped    TEXT,
+    dry_run    INTEGER NOT NULL,
+    logins     INTEGER NOT NULL DEFAULT 0,
+    worked     INTEGER NOT NULL
+);
 """
+# What a corrected rejection forgets: the refusal was for other data.
+FORGET_OUTCOME = "message = NULL, confirmation = NULL, screenshot = NULL, trace = NULL, finished_at = NULL"
 
 
 def _now() -> str:
@@ -68,9 +79,11 @@ class SqliteLedger:
     def in_folder(cls, out_dir: Path) -> SqliteLedger:
         return cls(out_dir / cls.FILE_NAME)
 
-    def sync(self, identity: str, records: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        """Adds the job's records; a record not yet final takes the job's current fields."""
+    def sync(self, identity: str, records: Iterable[tuple[str, dict[str, Any]]]) -> SyncReport:
+        """Adds the job's records; a record not yet final takes the job's current fields, and a
+        rejected record whose fields the job corrected is worked again."""
         now = _now()
+        job = [(key, json.dumps(fields)) for key, fields in records]
         with self._transaction():
             row = self._db.execute("SELECT value FROM meta WHERE name = 'job'").fetchone()
             if row is None:
@@ -80,6 +93,14 @@ class SqliteLedger:
                     f"{self.path.parent} holds the run of another job ({row[0]}), not {identity}; "
                     "choose another --out"
                 )
+            held = set(key for (key,) in self._db.execute("SELECT key FROM records"))
+            rejected = dict(self._db.execute("SELECT key, fields FROM records WHERE state = ?",
+                                             (RecordState.REJECTED,)))
+            corrected = [(fields, key) for key, fields in job if key in rejected and rejected[key] != fields]
+            self._db.executemany(
+                f"UPDATE records SET state = '{RecordState.PENDING}', fields = ?, {FORGET_OUTCOME} WHERE key = ?",
+                corrected,
+            )
             # Results follow the job's order, so every record takes its new place. Only a record
             # not yet finished, and with no Submit in flight, takes the job's edited fields: a
             # record that may have been submitted is verified against what was submitted.
@@ -89,10 +110,39 @@ class SqliteLedger:
                        fields = CASE WHEN records.state IN (?, ?, ?) OR records.submit_started
                                      THEN records.fields ELSE excluded.fields END""",
                 (
-                    (key, seq, json.dumps(fields), RecordState.PENDING, now, *sorted(FINAL))
-                    for seq, (key, fields) in enumerate(records, start=1)
+                    (key, seq, fields, RecordState.PENDING, now, *sorted(FINAL))
+                    for seq, (key, fields) in enumerate(job, start=1)
                 ),
             )
+        in_job = {key for key, _ in job}
+        return SyncReport(
+            added=len(in_job - held),
+            removed=tuple(sorted(held - in_job)),
+            corrected=tuple(key for _, key in corrected),
+            existed=bool(held),
+        )
+
+    def reopen(self, keys: Iterable[str]) -> None:
+        """Rejected (or dry-run, or failed) records worked again on purpose (`--retry`). Never a
+        done record: nothing is submitted twice."""
+        self._db.executemany(
+            f"UPDATE records SET state = ?, {FORGET_OUTCOME}, updated_at = ? WHERE key = ? AND state IN (?, ?, ?)",
+            ((RecordState.PENDING, _now(), key, RecordState.REJECTED, RecordState.DRY_RUN, RecordState.FAILED)
+             for key in keys),
+        )
+
+    def begin_run(self, started: str, *, dry_run: bool, worked: int) -> int:
+        cursor = self._db.execute("INSERT INTO runs (started, dry_run, worked) VALUES (?, ?, ?)",
+                                  (started, int(dry_run), worked))
+        return int(cursor.lastrowid)
+
+    def end_run(self, run: int, finished: str, *, stopped: str | None, logins: int) -> None:
+        self._db.execute("UPDATE runs SET finished = ?, stopped = ?, logins = ? WHERE run = ?",
+                         (finished, stopped, logins, run))
+
+    def runs(self) -> list[RunRecord]:
+        rows = self._db.execute("SELECT started, finished, stopped, dry_run, logins, worked FROM runs ORDER BY run")
+        return [RunRecord(row[0], row[1], row[2], bool(row[3]), row[4], row[5]) for row in rows]
 
     def workable(self) -> list[str]:
         placeholders = ", ".join("?" * len(WORKABLE))

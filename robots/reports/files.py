@@ -17,9 +17,9 @@ from robots.reports.junit import junit_xml
 from robots.reports.rows import RunInfo, result_rows, totals
 
 
-def write_all(out_dir: Path, info: RunInfo, entries: list[Entry]) -> Path:
+def write_all(out_dir: Path, info: RunInfo, entries: list[Entry], *, no_longer_in_job: list[Entry] = ()) -> Path:
     """Writes the four reports; returns the path of report.html."""
-    rows = result_rows(entries)
+    rows = result_rows(entries, no_longer_in_job=no_longer_in_job)
     _write(out_dir / "results.json", json.dumps(
         {
             "job": info.job,
@@ -35,7 +35,8 @@ def write_all(out_dir: Path, info: RunInfo, entries: list[Entry]) -> Path:
             "bot": info.bot,
             "live": info.live,
             "certification": info.certification,
-            "totals": dict(totals(entries)),
+            "runs": info.runs,
+            "totals": dict(totals(rows)),
             "records": rows,
         },
         indent=2,
@@ -58,16 +59,29 @@ def _write(path: Path, text: str) -> None:
 
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    field_names = sorted({name for row in rows for name in row["fields"]})
-    header = ["key", "index", "status", "message", "attempts", "screenshot", "confirmation", *field_names]
+    """One line a record, for a spreadsheet: the outcome first, then the job's own columns in the
+    job's order, then what the confirmation panel said, one column a fact."""
+    fields = list(dict.fromkeys(name for row in rows for name in row["fields"]))
+    confirmation = list(dict.fromkeys(name for row in rows for name in (row["confirmation"] or {})))
+    header = ["#", "status", "message", "attempts", *fields, *(f"confirmation {name}" for name in confirmation),
+              "screenshot", "in job file", "key"]
     lines: list[list[Any]] = [header]
     for row in rows:
+        said = row["confirmation"] or {}
         lines.append([
-            row["key"], row["index"], row["status"], row["message"] or "", row["attempts"],
-            row["screenshot"] or "",
-            json.dumps(row["confirmation"]) if row["confirmation"] else "",
-            *(row["fields"].get(name, "") or "" for name in field_names),
+            row["index"] if row["index"] is not None else "", row["status"], row["message"] or "", row["attempts"],
+            *(_cell(row["fields"].get(name)) for name in fields),
+            *(_cell(said.get(name)) for name in confirmation),
+            row["screenshot"] or "", "yes" if row["in_job"] else "no", row["key"],
         ])
     buffer = StringIO()
     csv.writer(buffer).writerows(lines)
     _write(path, buffer.getvalue())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

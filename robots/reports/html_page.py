@@ -26,48 +26,73 @@ th{background:#fafafa;position:sticky;top:0}
 .s-rejected{background:#fff1d6;color:#8a5300}.s-failed{background:#fde2e1;color:#a11a12}
 .s-dry_run,.s-pending{background:#eee;color:#444}
 img{max-width:160px;border:1px solid #ccc}.fields{font-family:monospace;font-size:12px}
-.certification{margin:4px 0 12px 16px;color:#333}
+.certification{margin:4px 0 12px 16px;color:#333}.gone{color:#8a5300;font-size:12px}
 """
 
 SCRIPT = """
 document.querySelectorAll('.totals button').forEach(b=>b.addEventListener('click',()=>{
  document.querySelectorAll('.totals button').forEach(x=>x.classList.toggle('on',x===b));
  const s=b.dataset.status;
- document.querySelectorAll('tbody tr').forEach(r=>{r.hidden=!(s==='all'||r.dataset.status===s)});
+ document.querySelectorAll('tbody tr').forEach(r=>{
+  r.hidden=!(s==='all'||(s==='gone'?r.hasAttribute('data-gone'):r.dataset.status===s))});
 }));
 """
 
 
 def html_report(out_dir: Path, info: RunInfo, rows: list[dict[str, Any]]) -> str:
     counts = Counter(row["status"] for row in rows)
+    gone = sum(1 for row in rows if not row["in_job"])
     e = html.escape
     buttons = [f'<button class="on" data-status="all">all {len(rows)}</button>']
     buttons += [
         f'<button data-status="{s}">{s.replace("_", " ")} {counts[s]}</button>'
         for s in STATUS_ORDER if counts[s]
     ]
+    if gone:
+        buttons.append(f'<button data-status="gone">no longer in the job file {gone}</button>')
     body = []
     for row in rows:
         fields = "<br>".join(f"{e(k)}: {e(str(v))}" for k, v in row["fields"].items() if v is not None)
+        number = row["index"] if row["in_job"] else '<span class="gone">no longer in the job file</span>'
         body.append(
-            f'<tr data-status="{row["status"]}"><td>{row["index"]}</td><td class="fields">{fields}</td>'
+            f'<tr data-status="{row["status"]}"{"" if row["in_job"] else " data-gone"}><td>{number}</td>'
+            f'<td class="fields">{fields}</td>'
             f'<td><span class="s s-{row["status"]}">{e(row["status"].replace("_", " "))}</span></td>'
             f'<td>{e(row["message"] or "")}</td><td>{row["attempts"]}</td>'
             f"<td>{_thumbnail(out_dir, row)}</td></tr>"
         )
     stopped = f'<p class="meta"><strong>Stopped early:</strong> {e(info.stopped)}</p>' if info.stopped else ""
-    accountability = _accountability(info)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(info.job)} — posc-robot report</title>
 <style>{STYLE}</style></head><body>
 <h1>{e(info.job)}{" (dry run)" if info.dry_run else ""}</h1>
 <p class="meta">{e(info.kind)} for provider {e(info.provider_id)} on {e(info.portal)} ·
-started {e(info.started)} · finished {e(info.finished)}</p>{stopped}{accountability}
+started {e(info.started)} · finished {e(info.finished)}</p>{stopped}{_accountability(info)}{_runs(info)}
 <div class="totals" role="group" aria-label="Filter by status">{"".join(buttons)}</div>
 <table><thead><tr><th>#</th><th>Record</th><th>Status</th><th>Message</th><th>Attempts</th><th>Evidence</th></tr></thead>
 <tbody>{"".join(body)}</tbody></table>
 <script>{SCRIPT}</script></body></html>
 """
+
+
+def _runs(info: RunInfo) -> str:
+    """The runs that made this folder, oldest first: a resumed job shows each of them."""
+    if len(info.runs) < 2:
+        return ""
+    e = html.escape
+    items = []
+    for number, run in enumerate(info.runs, start=1):
+        if run["finished"] is None:
+            ending = "ended without finishing (killed, or the machine stopped)"
+        elif run["stopped"]:
+            ending = f"stopped {e(run['finished'])}: {e(run['stopped'])}"
+        else:
+            ending = f"finished {e(run['finished'])}"
+        dry = " (dry run)" if run["dry_run"] else ""
+        items.append(f"<li>run {number}{dry}: started {e(run['started'])}, {run['worked']} records to work, "
+                     f"{run['logins']} logins; {ending}</li>")
+    summary = f"<summary>{len(info.runs)} runs made this folder</summary>"
+    return f'<details class="meta" open>{summary}<ol>{"".join(items)}</ol></details>'
 
 
 def _thumbnail(out_dir: Path, row: dict[str, Any]) -> str:

@@ -31,6 +31,8 @@ class RunInfo:
     live: dict[str, Any] | None = None
     # Who certified the unlink's Agreement, when, how, and the text as the panel showed it.
     certification: list[dict[str, Any]] = field(default_factory=list)
+    # Every run that made the folder: started, finished (None: killed), why it stopped.
+    runs: list[dict[str, Any]] = field(default_factory=list)
 
 
 def status_of(entry: Entry) -> str:
@@ -39,27 +41,47 @@ def status_of(entry: Entry) -> str:
     return entry.state.value
 
 
-def result_rows(entries: list[Entry]) -> list[dict[str, Any]]:
-    return [
-        {
-            "key": e.key,
-            "index": e.seq,
-            "status": status_of(e),
-            "message": e.message,
-            "attempts": e.attempts,
-            "screenshot": e.screenshot,
-            "confirmation": e.confirmation,
-            "trace": e.trace,
-            "fields": e.fields,
-            "started": e.started_at,
-            "finished": e.finished_at,
-        }
-        for e in entries
-    ]
+# A record no longer in the job file whose Submit may have reached the portal: only the job
+# can settle it (the portal is read against its fields).
+IN_FLIGHT_GONE = ("no longer in the job file; its Submit may have reached the portal: "
+                  "put it back in the job to settle it")
 
 
-def totals(entries: list[Entry]) -> Counter[str]:
-    return Counter(status_of(e) for e in entries)
+def result_rows(entries: list[Entry], *, no_longer_in_job: list[Entry] = ()) -> list[dict[str, Any]]:
+    """The job's records in job order, then the records no longer in the job file that the
+    robot worked (marked `in_job: false`)."""
+    rows = [_row(e, in_job=True) for e in entries]
+    for entry in sorted(no_longer_in_job, key=lambda e: e.seq):
+        row = _row(entry, in_job=False)
+        if row["status"] == NOT_REACHED:
+            row["message"] = IN_FLIGHT_GONE
+        rows.append(row)
+    return rows
+
+
+def _row(e: Entry, *, in_job: bool) -> dict[str, Any]:
+    return {
+        "key": e.key,
+        "index": e.seq if in_job else None,
+        "status": status_of(e),
+        "message": e.message,
+        "attempts": e.attempts,
+        "screenshot": e.screenshot,
+        "confirmation": e.confirmation,
+        "trace": e.trace,
+        "fields": e.fields,
+        "started": e.started_at,
+        "finished": e.finished_at,
+        "in_job": in_job,
+    }
+
+
+def totals(rows: list[dict[str, Any]]) -> Counter[str]:
+    """Statuses of the job's records (a record no longer in the job counts apart)."""
+    counts = Counter(row["status"] for row in rows if row["in_job"])
+    if gone := sum(1 for row in rows if not row["in_job"]):
+        counts["no_longer_in_job"] = gone
+    return counts
 
 
 STATUS_ORDER = ("done", "already_done", "rejected", "failed", "dry_run", NOT_REACHED)

@@ -158,12 +158,15 @@ def test_job_for_a_plan_the_user_does_not_act_for_stops_without_submitting(porta
     assert portal.transactions() == []
 
 
-def test_reason_missing_from_the_dropdown_stops_the_run_and_leaves_records_workable(portal, tmp_path):
+def test_a_reason_the_dropdown_does_not_offer_is_that_records_refusal_and_the_run_goes_on(portal, tmp_path):
     job = write_job(tmp_path, "disenroll_one_care", PLAN, [{**VALID[0], "reason": "Bored"}, VALID[1]],
                     defaults={"reason": "Member request"})
 
     summary = run_job(job, portal.url, tmp_path / "out", workers=1)
 
-    assert "reason option 'Bored'" in (summary.stopped or "")
-    assert statuses(tmp_path / "out") == {"100000000001": "failed", "100000000002": "pending"}
-    assert portal.transactions() == []
+    assert summary.stopped is None
+    first, second = results(tmp_path / "out")
+    assert first["status"] == "rejected"
+    assert "offers no 'Bored'" in first["message"] and "Member request" in first["message"]
+    assert second["status"] == "done"
+    assert submitted_member_ids(portal) == [VALID[1]["member_id"]]

@@ -154,3 +154,41 @@ def test_the_evidence_key_is_made_once_per_folder(tmp_path):
     ledger = fresh(tmp_path)
     key = ledger.evidence_key()
     assert len(key) == 16 and reopen(tmp_path, ledger).evidence_key() == key
+
+
+def test_sync_reports_new_removed_and_corrected_records(tmp_path):
+    ledger = fresh(tmp_path, ("a", "b", "c"))
+    for key, state in (("a", RecordState.DONE), ("b", RecordState.REJECTED), ("c", RecordState.REJECTED)):
+        ledger.claim(key)
+        ledger.settle(key, Outcome(state, "x"))
+
+    changes = ledger.sync(JOB, [("b", {"member_id": "b", "first_name": "fixed"}), ("c", {"member_id": "c"}),
+                                ("d", {"member_id": "d"})])
+
+    assert (changes.added, changes.removed, changes.corrected) == (1, ("a",), ("b",))
+    assert ledger.workable() == ["b", "d"]  # corrected b again; unchanged c stays rejected
+    entry = {e.key: e for e in ledger.read()}["b"]
+    assert entry.message is None and entry.fields == {"member_id": "b", "first_name": "fixed"}
+
+
+def test_reopen_never_touches_a_done_record(tmp_path):
+    ledger = fresh(tmp_path, ("a", "b"))
+    for key, state in (("a", RecordState.DONE), ("b", RecordState.REJECTED)):
+        ledger.claim(key)
+        ledger.settle(key, Outcome(state, "x"))
+
+    ledger.reopen(["a", "b"])
+
+    assert ledger.workable() == ["b"]
+
+
+def test_each_run_into_the_folder_is_remembered_and_a_killed_one_shows_unfinished(tmp_path):
+    ledger = fresh(tmp_path)
+    first = ledger.begin_run("t1", dry_run=True, worked=3)
+    ledger.end_run(first, "t2", stopped=None, logins=1)
+    ledger.begin_run("t3", dry_run=False, worked=3)  # killed: never ended
+
+    runs = reopen(tmp_path, ledger).runs()
+
+    assert [(r.started, r.finished, r.dry_run, r.logins) for r in runs] == [("t1", "t2", True, 1),
+                                                                             ("t3", None, False, 0)]
