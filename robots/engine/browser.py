@@ -10,13 +10,16 @@ records per hour.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
 import os
 import shutil
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Playwright, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from robots.errors import BrowserCrashed, ConfigError, TransientError
@@ -88,6 +91,30 @@ def launch_options(
         "headless": not headed,
         "slow_mo": slow_mo_ms,
     }
+
+
+@contextlib.asynccontextmanager
+async def playwright_apart() -> AsyncIterator[Playwright]:
+    """Playwright with its driver in a process session of its own. A Ctrl-C at a terminal
+    reaches every process of the foreground group, and Playwright's driver answers it by
+    closing every browser at once: the records in hand would end without their evidence, and
+    the console would show the driver's connection dying. The robot handles Ctrl-C itself (it
+    finishes the records in hand and stops), so the driver must not see it."""
+    spawn = asyncio.create_subprocess_exec
+
+    async def spawn_apart(*args, **kwargs):
+        kwargs.setdefault("start_new_session", True)
+        return await spawn(*args, **kwargs)
+
+    asyncio.create_subprocess_exec = spawn_apart  # only while the driver starts, below
+    try:
+        playwright = await async_playwright().start()
+    finally:
+        asyncio.create_subprocess_exec = spawn
+    try:
+        yield playwright
+    finally:
+        await playwright.stop()
 
 
 class BrowserHost:

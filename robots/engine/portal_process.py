@@ -52,8 +52,11 @@ class PortalProcess:
         return argv
 
     def start(self) -> str:
+        # A session of its own: a Ctrl-C at the terminal is the robot's to handle (it finishes
+        # the records in hand against this portal), then the robot stops the portal.
         self._process = subprocess.Popen(
-            self.command(), stdout=subprocess.PIPE, stderr=self._stderr, text=True, bufsize=1
+            self.command(), stdout=subprocess.PIPE, stderr=self._stderr, text=True, bufsize=1,
+            start_new_session=True,
         )
         found: list[str] = []
         ready = threading.Event()

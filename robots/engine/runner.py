@@ -18,13 +18,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.async_api import async_playwright
-
 from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
 from robots.engine import job_edits, preflight
 from robots.engine.breaker import Breaker
-from robots.engine.browser import BrowserHost, launch_options
+from robots.engine.browser import BrowserHost, launch_options, playwright_apart
 from robots.engine.config import RunConfig
 from robots.engine.flow import PortalFlows
 from robots.engine.login_budget import LoginBudget
@@ -177,7 +175,7 @@ async def _work(
     await pacing.wait_for_window(progress.note)
     codes = OneTimeCodes(credentials.user, credentials.authenticator) if credentials.authenticator else None
     logins = LoginBudget(portal_url, gap_s=config.login_gap_s, codes=codes, note=progress.note)
-    async with async_playwright() as playwright:
+    async with playwright_apart() as playwright:
         host = BrowserHost(
             playwright,
             launch_options(config.browser_path, headed=config.headed, slow_mo_ms=config.slow_mo_ms),

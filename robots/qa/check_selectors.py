@@ -18,13 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from playwright.async_api import async_playwright
-
 from robots import fields
 from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
 from robots.engine import live_mode
-from robots.engine.browser import launch_options
+from robots.engine.browser import launch_options, playwright_apart
 from robots.engine.portal_process import PortalProcess
 from robots.errors import ConfigError
 from robots.qa import data as qa_data
@@ -79,7 +77,7 @@ def check_selectors(
 
 async def _check(report: CheckReport, url: str, credentials: Credentials, data: qa_data.CheckData,
                  out: Path, settings: CheckSettings, browser_path: str | None) -> None:
-    async with async_playwright() as playwright:
+    async with playwright_apart() as playwright:
         browser = await playwright.chromium.launch(**launch_options(browser_path))
         try:
             context = await browser.new_context(viewport={"width": 1280, "height": 900})
