@@ -190,6 +190,7 @@ def _validate(args: argparse.Namespace) -> int:
     for path in args.jobs:
         try:
             job = load_job(path)
+            JobFileErrors.raise_if_any(job.past_end_dates(dt.date.today()))
         except JobFileError as error:
             _print_job_errors(error)
             worst = EXIT_USAGE

@@ -70,9 +70,18 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+# What a spreadsheet makes of a long ID kept as a number: 1.00E+11, 1.23457E+11, 100000000001.0
+SPREADSHEET_NUMBER = re.compile(r"\d+(\.\d+)?[eE]\+?\d+|\d+\.0+", re.ASCII)
+SPREADSHEET_HINT = ("it looks like a number a spreadsheet rewrote: format the column as Text, type the IDs again "
+                    "and export again")
+
+
 def member_id(value: object) -> str:
     text = _text(value, "a member ID")
     if not MEMBER_ID.fullmatch(text):
+        if SPREADSHEET_NUMBER.fullmatch(text):
+            # Never echoed: even rewritten, a member ID is PHI.
+            raise FieldError(f"a member ID is 12 digits; this one is written as a decimal number: {SPREADSHEET_HINT}")
         raise FieldError(f"a member ID is 12 digits; this one {_describe_digits(text)}")
     return text
 
@@ -96,6 +105,8 @@ def provider_id(value: object) -> str:
 
 def npi(value: object) -> str:
     text = _text(value, "an NPI")
+    if SPREADSHEET_NUMBER.fullmatch(text):
+        raise FieldError(f"an NPI is 10 digits, not {_shown(text)}: {SPREADSHEET_HINT}")
     if not NPI.fullmatch(text):
         raise FieldError(f"an NPI is 10 digits starting with 1 or 2, got {_shown(text)}")
     if not npi_check_digit_ok(text):

@@ -37,6 +37,12 @@ class DisenrollRecord:
         """A member is one piece of work, whatever else two records say."""
         return self.member_id
 
+    @staticmethod
+    def keys_of(values: Mapping[str, Any], unreadable: Mapping[str, str]) -> tuple[str, str] | None:
+        """(key, match key) of a record's fields as far as they could be read, or None."""
+        member = values.get("member_id")
+        return (member, member) if member else None
+
     def describe(self) -> str:
         """How the console and logs name the record: no PHI."""
         return f"member {mask_member_id(self.member_id)}"
@@ -67,6 +73,16 @@ class UnlinkRecord:
         any practitioner listed under that name there, so it clashes with every record of the
         same match key; two records clash on the key alone only when both give their NPIs."""
         return f"{self.location.upper()} / {self.practitioner.upper()}"
+
+    @staticmethod
+    def keys_of(values: Mapping[str, Any], unreadable: Mapping[str, str]) -> tuple[str, str] | None:
+        """(key, match key) of a record's fields as far as they could be read, or None. An NPI
+        given but unreadable (`unreadable` names it) is still an NPI given."""
+        if not values.get("location") or not values.get("practitioner"):
+            return None
+        match = f"{values['location'].upper()} / {values['practitioner'].upper()}"
+        npi = values.get("npi") or unreadable.get("npi")
+        return (f"{match} / {npi}" if npi else match), match
 
     def describe(self) -> str:
         return f"{self.practitioner} at {self.location}"
@@ -102,10 +118,6 @@ class RecordKind:
             value = getattr(record, f.name)
             out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
         return out
-
-    def from_fields(self, data: Mapping[str, Any]) -> Record:
-        values = {name: self.parsers[name](value) for name, value in data.items() if value is not None}
-        return self.build(values)
 
 
 def _practitioner(value: object) -> str:
@@ -148,11 +160,11 @@ class Duplicates:
         # match key -> (the first record with it, the first such record that gave no NPI)
         self._by_match: dict[str, tuple[int, int | None]] = {}
 
-    def earlier(self, record: Record, number: int) -> tuple[int, str] | None:
-        """The earlier record this one repeats and why, or None (and this one is remembered)."""
-        key, match = record.key, record.match_key
+    def earlier(self, key: str, match: str, number: int, *, given: list[str]) -> tuple[int, str] | None:
+        """The earlier record this one repeats and why, or None (and this one is remembered).
+        Known by its keys only, so that a record with a field in error still has its
+        duplicates told at once, not once that field is fixed."""
         if key in self._by_key:
-            given = [name for name in record.key_fields if getattr(record, name)]
             return self._by_key[key], f"same {', '.join(given)}"
         # Only an unlink's key and match key differ: by the NPI it gives.
         vague = key == match

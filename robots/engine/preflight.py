@@ -6,6 +6,7 @@ folder: usage errors exit 2 with the folder as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import os
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from robots.engine import job_edits, live_mode
 from robots.engine.certification import Certification
 from robots.engine.config import RunConfig
 from robots.engine.progress import Progress
-from robots.errors import ConfigError
+from robots.errors import ConfigError, JobFileErrors
 from robots.jobfile.job import Job, load_job
-from robots.ledger.sqlite import SqliteLedger
+from robots.ledger.sqlite import SqliteLedger, finished_keys
 from robots.one_time_codes import authenticator
 
 
@@ -69,6 +70,7 @@ def prepare(config: RunConfig, progress: Progress) -> Plan:
             job.certified_by, certify=config.certify, ask=config.confirm_certification, note=progress.note
         )
     out_dir = config.output_folder(job.title)
+    JobFileErrors.raise_if_any(job.past_end_dates(dt.date.today(), finished=finished_keys(out_dir)))
     credentials = config.credentials
     if credentials is None and not (out_dir / SqliteLedger.FILE_NAME).exists():
         credentials = resolve_credentials(bundled_mock=portal is None)

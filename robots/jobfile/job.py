@@ -7,13 +7,15 @@ before anything else.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from robots import fields as parse
+from robots.errors import JobFileError
 from robots.jobfile import yaml_strict
 from robots.jobfile.csv_rows import csv_rows
 from robots.jobfile.problems import Problems, kind_of, shown_key, unknown_key_message
@@ -51,6 +53,22 @@ class Job:
         for file in self.files or (self.path,):
             digest.update(file.read_bytes())
         return digest.hexdigest()
+
+    def past_end_dates(self, today: dt.date, *, finished: Collection[str] = ()) -> list[JobFileError]:
+        """Unlink records whose end date is before `today`: the portal refuses an end date in
+        the past. Checked on the day of the run (the job may have been written days before),
+        so records a run already finished are left out: a resume is never refused for them."""
+        problems = []
+        records_file = self.files[-1] if len(self.files) > 1 else self.path
+        for number, (record, line) in enumerate(zip(self.records, self.lines or [None] * len(self.records),
+                                                     strict=True), start=1):
+            end_date = getattr(record, "end_date", None)
+            if end_date is not None and end_date < today and record.key not in finished:
+                problems.append(JobFileError(
+                    f"the end date {parse.us_date(end_date)} is before today ({parse.us_date(today)}): "
+                    "the portal refuses an end date in the past", file=records_file, record=number,
+                    field="end_date", line=line))
+        return problems
 
     @property
     def identity(self) -> str:

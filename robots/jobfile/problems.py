@@ -3,6 +3,7 @@ messages that name the file, line, record and field and never echo a member's ID
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -62,4 +63,8 @@ def unknown_key_message(key: object, allowed: set[str] | frozenset[str]) -> str:
             f"'{key}' is not allowed: credentials never go in a job file; "
             "set POSC_USER and POSC_PASSWORD (or the keyring) instead"
         )
+    meant = re.sub(r"[\s\-]+", "_", str(key).strip().lower())
+    if meant in allowed and meant != key:
+        # A spreadsheet's column title ("Member ID", "Last Name") for a field's name.
+        return f"unknown key '{shown_key(key)}'; did you mean `{meant}`? (name the column as the field is named)"
     return f"unknown key '{shown_key(key)}'; expected one of: {', '.join(sorted(allowed))}"

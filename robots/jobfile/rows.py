@@ -51,33 +51,38 @@ def build_records(
     record_lines: list[int | None] = []
     duplicates = Duplicates()
     allowed, required, parsers = kind.allowed, kind.required, kind.parsers
+    key_fields, keys_of = kind.record_type.key_fields, kind.record_type.keys_of
     for row in rows:
         parsed = dict(defaults.values)
-        ok = True
+        unreadable: dict[str, str] = {}
         for key, value in row.values.items():
             if key not in allowed:
                 _field_problem(problems, row, key, unknown_key_message(key, allowed))
-                ok = False
+                unreadable[key] = f"(unreadable, record {row.number})"
                 continue
             try:
                 parsed[key] = parsers[key](value)
             except parse.FieldError as error:
                 _field_problem(problems, row, key, str(error))
-                ok = False
+                unreadable[key] = f"(unreadable, record {row.number})"
+        # Duplicates are told from whatever fields could be read, so that one error does not
+        # hide another: a row repeating a row with a bad NPI is named now, not once it is fixed.
+        if (keys := keys_of(parsed, unreadable)) and (
+            earlier := duplicates.earlier(*keys, row.number,
+                                          given=[f for f in key_fields if f in parsed or f in unreadable])
+        ):
+            problems.add(f"duplicate of record {earlier[0]} ({earlier[1]})", file=row.file, record=row.number,
+                         field=key_fields[0], line=row.line)
+            continue
         if absent := required - parsed.keys():
             # A field given but invalid (here or in `defaults:`) has its error already.
             for missing in sorted(absent - row.values.keys() - defaults.given):
                 problems.add("missing (give it in the record or in `defaults:`)", file=row.file, record=row.number,
                              field=missing, line=row.line)
             continue
-        if not ok:
+        if unreadable:
             continue
-        record = kind.build(parsed)
-        if earlier := duplicates.earlier(record, row.number):
-            problems.add(f"duplicate of record {earlier[0]} ({earlier[1]})", file=row.file, record=row.number,
-                         field=kind.record_type.key_fields[0], line=row.line)
-            continue
-        records.append(record)
+        records.append(kind.build(parsed))
         record_lines.append(row.line)
     return records, record_lines
 

@@ -3,6 +3,7 @@ follows the file's name: missing, a directory, a device, too large, not UTF-8.""
 
 from __future__ import annotations
 
+import codecs
 import stat
 from pathlib import Path
 
@@ -40,11 +41,13 @@ def read_text(path: Path, limit: int) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise Unreadable(f"cannot be read ({error.strerror})") from None
+    # Spreadsheet exports often start with a byte-order mark. It is taken off before decoding,
+    # so that a bad byte's position (and its line) is counted in the file as it is.
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        # utf-8-sig: spreadsheet exports often start with a byte-order mark.
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        bad_line = data.count(b"\n", 0, error.start) + 1
+        bad_line = body.count(b"\n", 0, error.start) + 1
         raise NotText(
-            f"is not UTF-8 text (byte 0x{data[error.start]:02x} on this line); save it as UTF-8", bad_line
+            f"is not UTF-8 text (byte 0x{body[error.start]:02x} on this line); save it as UTF-8", bad_line
         ) from None

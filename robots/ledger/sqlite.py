@@ -4,6 +4,7 @@ acts on it."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import secrets
@@ -253,3 +254,17 @@ class _Transaction:
 
     def __exit__(self, exc_type, *_: object) -> None:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def finished_keys(out_dir: Path) -> set[str]:
+    """The keys a folder's ledger holds as finished, read without writing (an absent or
+    unreadable ledger holds none): for checks made before a run takes the folder."""
+    path = out_dir / SqliteLedger.FILE_NAME
+    if not path.exists():
+        return set()
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            rows = db.execute(f"SELECT key FROM records WHERE state IN ({', '.join('?' * len(FINAL))})", tuple(FINAL))
+            return {key for (key,) in rows}
+    except sqlite3.DatabaseError:
+        return set()

@@ -11,7 +11,7 @@ from robots.engine.flow import FlowContext
 from robots.engine.page_status import track
 from robots.errors import SessionExpired
 from robots.records import UnlinkRecord
-from tests.conftest import open_gate
+from tests.conftest import fast_mfa_default_fixture, open_gate
 from tests.flows.conftest import in_chromium, results, run_job, statuses, write_job
 
 GROUP = "110000001A"  # Bay State Family Medicine Group
@@ -68,10 +68,17 @@ def test_npi_that_does_not_match_the_detail_is_rejected_before_anything_changes(
     assert portal.transactions() == []
 
 
-def test_end_date_before_today_is_refused_with_the_portals_message(portal, tmp_path):
-    job = write_job(tmp_path, "group_unlink", GROUP, [{**ABBOTT, "end_date": "2020-01-31"}])
+def test_an_end_date_the_portal_refuses_is_rejected_with_its_own_message(start_portal, credentials, tmp_path):
+    # The portal's day is a month ahead of the robot's: an end date between the two passes the
+    # robot's check (not before today) and the portal refuses it (before its today).
+    ahead = dt.date.today() + dt.timedelta(days=30)
+    fixture = tmp_path / "ahead.yaml"
+    fixture.write_text(f"today: {ahead.isoformat()}\n" + fast_mfa_default_fixture().read_text())
+    portal = start_portal(fixture=fixture)
+    between = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    job = write_job(tmp_path, "group_unlink", GROUP, [{**ABBOTT, "end_date": between}])
 
-    run_job(job, portal.url, tmp_path / "out")
+    run_job(job, portal.url, tmp_path / "out", credentials=credentials)
 
     [row] = results(tmp_path / "out")
     assert row["status"] == "rejected"

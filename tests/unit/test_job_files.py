@@ -229,8 +229,8 @@ def test_credentials_in_a_record_are_refused(tmp_path):
         pytest.param("1000000000011", "has 13 digits", id="thirteen-digits"),
         pytest.param("1000 0000 0001", "contains spaces", id="spaces-inside"),
         pytest.param("10000000000A", "other than the digits", id="letters"),
-        pytest.param(Plain("100000000001.0"), "other than the digits", id="float"),
-        pytest.param(Plain("1.0e+11"), "other than the digits", id="float-exponent"),
+        pytest.param(Plain("100000000001.0"), "a spreadsheet rewrote", id="float"),
+        pytest.param(Plain("1.0e+11"), "a spreadsheet rewrote", id="float-exponent"),
         pytest.param(Plain("100_000_000_001"), "other than the digits", id="underscored-number"),
         pytest.param(Plain("true"), "other than the digits", id="bool"),
         pytest.param(Plain("[100000000001]"), "not a list", id="list"),
@@ -930,3 +930,55 @@ def test_the_jobs_checksum_covers_its_records_file(tmp_path):
     (tmp_path / "members.csv").write_text("member_id,last_name,first_name,reason\n100000000001,RIVERA,ANNA,Other\n")
 
     assert load_job(path).checksum() != before and len(before) == 64
+
+
+def test_an_end_date_before_today_is_refused_for_the_records_still_to_work(tmp_path):
+    job = load_job(write_job(tmp_path, unlink_job(unlink(end_date=Plain("2020-01-31")),
+                                                  unlink(practitioner="DOE, JANE", end_date=Plain("2099-12-31")))))
+
+    [error] = job.past_end_dates(dt.date(2026, 12, 1))
+
+    assert (error.record, error.field, error.line) == (1, "end_date", 4)
+    assert "01/31/2020 is before today (12/01/2026)" in error.reason
+    assert job.past_end_dates(dt.date(2026, 12, 1), finished={job.records[0].key}) == []
+
+
+def test_a_non_utf8_file_with_a_byte_order_mark_names_the_bad_byte_and_its_line(tmp_path):
+    from robots.jobfile.text_file import NotText, read_text
+
+    path = tmp_path / "members.csv"
+    path.write_bytes(b"\xef\xbb\xbfmember_id,last_name\n100000000001,NU\xd1EZ\n")
+
+    with pytest.raises(NotText) as raised:
+        read_text(path, 1_000_000)
+
+    assert "byte 0xd1" in str(raised.value) and raised.value.line == 2
+
+
+def test_spreadsheet_column_titles_get_the_fields_name_as_a_hint(tmp_path):
+    (tmp_path / "members.csv").write_text("Member ID,Last Name,first_name,reason\n100000000001,RIVERA,ANA,Other\n")
+    path = write_job(tmp_path, 'job: disenroll_one_care\nprovider_id: "110000000A"\nrecords_file: members.csv\n')
+
+    messages = [error.reason for error in errors_of(path)]
+
+    assert any("'Member ID'; did you mean `member_id`?" in m for m in messages)
+    assert any("'Last Name'; did you mean `last_name`?" in m for m in messages)
+
+
+@pytest.mark.parametrize("written", ["1.00E+11", "1.23457E+11", "100000000001.0"])
+def test_an_id_a_spreadsheet_turned_into_a_number_gets_a_hint(tmp_path, written):
+    (tmp_path / "members.csv").write_text(f"member_id,last_name,first_name,reason\n{written},RIVERA,ANA,Other\n")
+    path = write_job(tmp_path, 'job: disenroll_one_care\nprovider_id: "110000000A"\nrecords_file: members.csv\n')
+
+    error = the_error(path)
+
+    assert error.field == "member_id" and "a spreadsheet rewrote: format the column as Text" in error.reason
+
+
+def test_a_duplicate_is_named_in_the_same_pass_as_a_bad_npi_on_the_row_it_repeats(tmp_path):
+    path = write_job(tmp_path, unlink_job(unlink(npi="1234567890"), unlink()))
+
+    errors = errors_of(path)
+
+    assert [(e.record, e.field) for e in errors] == [(1, "npi"), (2, "location")]
+    assert "duplicate of record 1" in errors[1].reason

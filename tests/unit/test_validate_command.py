@@ -141,3 +141,16 @@ def test_run_of_a_job_holding_a_password_exits_2_without_printing_it(tmp_path):
     assert_refused(result)
     assert "credentials never go in a job file" in result.stderr
     assert "Tr0ub4dor" not in result.stderr + result.stdout
+
+
+def test_validate_refuses_an_end_date_already_past_naming_the_record(tmp_path):
+    path = tmp_path / "unlink.yaml"
+    path.write_text('job: group_unlink\nprovider_id: "110000001A"\n'
+                    "certified_by: {name: Dana Whitfield, title: Practice Manager}\nrecords:\n"
+                    '  - {location: MAIN STREET CLINIC, practitioner: "SMITH, JOHN", end_date: 2020-01-31}\n')
+
+    result = subprocess.run([sys.executable, "-m", "robots", "validate", str(path)], capture_output=True, text=True,
+                            timeout=60)
+
+    assert result.returncode == 2
+    assert "line 5: record 1: field 'end_date': the end date 01/31/2020 is before today" in result.stderr
