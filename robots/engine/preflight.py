@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,8 @@ class Plan:
 
 def prepare(config: RunConfig, progress: Progress) -> Plan:
     job = load_job(config.job_path)
+    if config.headed:
+        _check_display()
     if config.retry_records is not None:
         job_edits.check_retry(config.retry_records)
     checksum = job.checksum()
@@ -77,6 +80,14 @@ def prepare(config: RunConfig, progress: Progress) -> Plan:
     if credentials is not None and credentials.authenticator:
         authenticator(credentials.authenticator)  # a malformed key is a usage error, now
     return Plan(job, checksum, portal, out_dir, live, certification, credentials)
+
+
+def _check_display() -> None:
+    """A shown browser needs a screen: without one Chromium dies at every launch, which would
+    look like a portal down, retried until the breaker stops the run."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise ConfigError("--headed needs a display, and this session has none (DISPLAY is not set): "
+                          "run without --headed, or under xvfb-run")
 
 
 def _portal_address(given: str | None) -> str | None:

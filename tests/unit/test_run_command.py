@@ -133,3 +133,13 @@ def test_the_package_metadata_builds_without_deprecated_tables():
     project = tomllib.loads((EXAMPLE.parents[1] / "pyproject.toml").read_text())["project"]
 
     assert isinstance(project["license"], str)  # a table is deprecated and warns on every install
+
+
+def test_headed_without_a_display_is_a_usage_error_at_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    finished = posc("run", str(EXAMPLE), "--headed", "--out", str(tmp_path / "out"))
+
+    assert finished.returncode == 2
+    assert "--headed needs a display" in finished.stderr
+    assert not (tmp_path / "out").exists()
