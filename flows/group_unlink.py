@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -32,6 +33,7 @@ from flows.transitions import (
     act,
     arrival,
     capture_panel,
+    capture_panels,
     error_shown,
     expect_gone,
     expect_panel,
@@ -88,13 +90,18 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
             panel=detail.name,
         )
     await enter_end_date(page, record, ctx)
+    # What is asked, as the panel shows it before Update: the evidence beside the Processing
+    # panel (which names the request, not the practitioner or the date).
+    asked = await capture_panels(ctx, detail.locator(page, "title"), detail.locator(page, "date_detail_title"),
+                                 name="asked")
     try:
         await save_item(page, record, ctx)
         await submit_changes(page, ctx)
         if ctx.dry_run:
             shot = await capture_panel(ctx, agreement.locator(page, "title"))
             await cancel_service(page, ctx)
-            return FlowResult("dry_run", "stopped at the Agreement, before Submit (dry run)", None, shot)
+            return FlowResult("dry_run", "stopped at the Agreement, before Submit (dry run)", None, asked,
+                              evidence=_present(shot))
         await certify_and_submit(page, ctx)
     except Exception:
         # A profile change saved in the session must never ride along with the next
@@ -102,7 +109,12 @@ async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowRes
         # the whole session goes.
         ctx.discard_session()
         raise
-    return await read_processing(page, record, ctx)
+    done = await read_processing(page, record, ctx)
+    return dataclasses.replace(done, evidence=_present(asked))
+
+
+def _present(*shots: str | None) -> tuple[str, ...]:
+    return tuple(shot for shot in shots if shot)
 
 
 async def open_service_provider_detail(page: Page, record: UnlinkRecord, ctx: FlowContext) -> None:

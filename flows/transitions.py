@@ -173,13 +173,37 @@ async def read_panel(title: Locator, *, panel: str = "panel", timeout_ms: float 
     return await _mark_panel(title, want_text=True, panel=panel, timeout_ms=timeout_ms)
 
 
-async def capture_panel(ctx: FlowContext, title: Locator) -> str | None:
+async def capture_panel(ctx: FlowContext, title: Locator, *, name: str | None = None) -> str | None:
     """The screenshot of the panel `title` heads, or None when it cannot be had."""
     try:
         panel = await region(title, timeout_ms=ctx.timeouts.element_ms)
     except Exception:
         return None
-    return await capture_evidence(ctx, panel)
+    return await capture_evidence(ctx, panel, name=name)
+
+
+COMMON_SCRIPT = """([first, second]) => {
+    let node = first.parentElement;
+    while (node && !node.contains(second)) node = node.parentElement;
+    node = node || document.body;
+    if (!node.dataset.poscRegion) {
+        window.__poscRegions = (window.__poscRegions || 0) + 1;
+        node.dataset.poscRegion = String(window.__poscRegions);
+    }
+    return node.dataset.poscRegion;
+}"""
+
+
+async def capture_panels(ctx: FlowContext, first: Locator, second: Locator, *, name: str) -> str | None:
+    """One screenshot of two panels shown together (their nearest common ancestor), or None
+    when it cannot be had: evidence never changes how a record ends."""
+    try:
+        handles = [await first.first.element_handle(timeout=ctx.timeouts.element_ms),
+                   await second.first.element_handle(timeout=ctx.timeouts.element_ms)]
+        marker = await first.page.evaluate(COMMON_SCRIPT, handles)
+    except Exception:
+        return None
+    return await capture_evidence(ctx, first.page.locator(f'[data-posc-region="{marker}"]'), name=name)
 
 
 async def region(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000) -> Locator:

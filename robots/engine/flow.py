@@ -53,7 +53,8 @@ class FlowContext:
     # Records in the ledger that a Submit is about to be clicked. Called just before it.
     mark_submitting: Callable[[], None]
     # Saves a screenshot of a panel as the record's evidence; returns its path in the run folder.
-    capture: Callable[[Locator], Awaitable[str]]
+    # A name keeps a further screenshot of the record apart from its confirmation's.
+    capture: Callable[..., Awaitable[str]]
     # The unlink's Agreement: returns once the person the job names has certified the text
     # the panel shows; raises NotCertified otherwise. Called before the box is ticked.
     certify: Callable[[str], Awaitable[None]] = field(default=nobody_certifies)
@@ -67,11 +68,11 @@ class FlowContext:
     memo: dict[Any, Any] = field(default_factory=dict)
 
 
-async def capture_evidence(ctx: FlowContext, panel: Locator) -> str | None:
+async def capture_evidence(ctx: FlowContext, panel: Locator, *, name: str | None = None) -> str | None:
     """The panel's screenshot, or None when it cannot be taken: evidence never changes how a
     record ended (a Submit that landed is done, screenshot or not)."""
     try:
-        return await ctx.capture(panel)
+        return await ctx.capture(panel, name=name) if name else await ctx.capture(panel)
     except Exception:
         return None
 
@@ -82,6 +83,8 @@ class FlowResult:
     message: str
     confirmation: dict[str, Any] | None = None
     screenshot: str | None = None
+    # Further screenshots: what was asked (an unlink's detail with its end date entered).
+    evidence: tuple[str, ...] = ()
 
 
 class Flow(Protocol):

@@ -10,6 +10,7 @@ browser, a 5xx). An attempt after an unknown Submit reads the portal first (`ver
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -130,7 +131,7 @@ class Worker:
             )
         trace_file, trace_relative = crew.evidence.trace_path(seq, key)
         if outcome.state is RecordState.FAILED and trace_file.exists():
-            outcome = Outcome(outcome.state, outcome.message, outcome.confirmation, outcome.screenshot, trace_relative)
+            outcome = dataclasses.replace(outcome, trace=trace_relative)
         else:
             crew.evidence.discard_trace(seq, key)
         crew.ledger.settle(key, outcome)
@@ -164,7 +165,8 @@ class Worker:
         except PortalError as error:
             self.crew.stop_run(str(error))
             raise _Stopped from error
-        return Outcome(RecordState(result.status), result.message, result.confirmation, result.screenshot)
+        return Outcome(RecordState(result.status), result.message, result.confirmation, result.screenshot,
+                       evidence=result.evidence)
 
     async def _refusal_evidence(self, seq: int, key: str) -> str | None:
         """What the portal showed when it refused: the supervisor sees its own words in place.
@@ -222,8 +224,8 @@ class Worker:
     def _context(self, key: str, seq: int) -> FlowContext:
         crew = self.crew
 
-        async def capture(panel) -> str:
-            return await crew.evidence.capture(panel, seq, key)
+        async def capture(panel, *, name: str | None = None) -> str:
+            return await crew.evidence.capture(panel, seq, key, name=name)
 
         return FlowContext(
             portal_url=crew.portal_url,

@@ -47,6 +47,8 @@ class Outcome:
     confirmation: dict[str, Any] | None = None
     screenshot: str | None = None
     trace: str | None = None
+    # Further screenshots of the record (what was asked, before the confirmation).
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Entry:
     fields: dict[str, Any]
     started_at: str | None
     finished_at: str | None
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

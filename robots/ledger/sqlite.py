@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS records (
     confirmation   TEXT,
     screenshot     TEXT,
     trace          TEXT,
+    evidence       TEXT,
     started_at     TEXT,
     finished_at    TEXT,
     updated_at     TEXT NOT NULL
@@ -46,7 +47,8 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 """
 # What a corrected rejection forgets: the refusal was for other data.
-FORGET_OUTCOME = "message = NULL, confirmation = NULL, screenshot = NULL, trace = NULL, finished_at = NULL"
+FORGET_OUTCOME = ("message = NULL, confirmation = NULL, screenshot = NULL, trace = NULL, evidence = NULL, "
+                  "finished_at = NULL")
 
 
 def _now() -> str:
@@ -65,6 +67,9 @@ class SqliteLedger:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(records)")}
+            if "evidence" not in columns:  # a ledger written before records kept more than one screenshot
+                self._db.execute("ALTER TABLE records ADD COLUMN evidence TEXT")
         except sqlite3.DatabaseError as error:
             raise ConfigError(
                 f"{self.path} is not a posc ledger or is damaged ({error}); choose another --out"
@@ -184,13 +189,14 @@ class SqliteLedger:
         with self._transaction():
             self._db.execute(
                 """UPDATE records SET state = ?, message = ?, confirmation = ?, screenshot = ?,
-                   trace = ?, finished_at = ?, updated_at = ? WHERE key = ?""",
+                   trace = ?, evidence = ?, finished_at = ?, updated_at = ? WHERE key = ?""",
                 (
                     outcome.state,
                     outcome.message,
                     json.dumps(outcome.confirmation) if outcome.confirmation is not None else None,
                     outcome.screenshot,
                     outcome.trace,
+                    json.dumps(list(outcome.evidence)) if outcome.evidence else None,
                     _now(),
                     _now(),
                     key,
@@ -209,7 +215,7 @@ class SqliteLedger:
     def read(self) -> list[Entry]:
         rows = self._db.execute(
             """SELECT key, seq, state, attempts, submit_started, message, confirmation, screenshot,
-                      trace, fields, started_at, finished_at FROM records ORDER BY seq"""
+                      trace, fields, started_at, finished_at, evidence FROM records ORDER BY seq"""
         )
         return [
             Entry(
@@ -225,6 +231,7 @@ class SqliteLedger:
                 fields=json.loads(row[9]),
                 started_at=row[10],
                 finished_at=row[11],
+                evidence=tuple(json.loads(row[12])) if row[12] else (),
             )
             for row in rows
         ]

@@ -64,7 +64,7 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
     fields = list(dict.fromkeys(name for row in rows for name in row["fields"]))
     confirmation = list(dict.fromkeys(name for row in rows for name in (row["confirmation"] or {})))
     header = ["#", "status", "message", "attempts", *fields, *(f"confirmation {name}" for name in confirmation),
-              "screenshot", "in job file", "key"]
+              "screenshot", "further evidence", "in job file", "key"]
     lines: list[list[Any]] = [header]
     for row in rows:
         said = row["confirmation"] or {}
@@ -72,7 +72,7 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
             row["index"] if row["index"] is not None else "", row["status"], row["message"] or "", row["attempts"],
             *(_cell(row["fields"].get(name)) for name in fields),
             *(_cell(said.get(name)) for name in confirmation),
-            row["screenshot"] or "", "yes" if row["in_job"] else "no", row["key"],
+            row["screenshot"] or "", " ".join(row["evidence"]), "yes" if row["in_job"] else "no", row["key"],
         ])
     buffer = StringIO()
     csv.writer(buffer).writerows(lines)

@@ -59,7 +59,8 @@ def html_report(out_dir: Path, info: RunInfo, rows: list[dict[str, Any]]) -> str
             f'<td class="fields">{fields}</td>'
             f'<td><span class="s s-{row["status"]}">{e(row["status"].replace("_", " "))}</span></td>'
             f'<td>{e(row["message"] or "")}</td><td>{row["attempts"]}</td>'
-            f"<td>{_thumbnail(out_dir, row)}</td></tr>"
+            f"<td>{''.join(_thumbnail(out_dir, row, shot) for shot in (row['screenshot'], *row['evidence']) if shot)}"
+            "</td></tr>"
         )
     stopped = f'<p class="meta"><strong>Stopped early:</strong> {e(info.stopped)}</p>' if info.stopped else ""
     return f"""<!doctype html>
@@ -95,14 +96,12 @@ def _runs(info: RunInfo) -> str:
     return f'<details class="meta" open>{summary}<ol>{"".join(items)}</ol></details>'
 
 
-def _thumbnail(out_dir: Path, row: dict[str, Any]) -> str:
-    shot = row["screenshot"]
-    if not shot:
-        return ""
+def _thumbnail(out_dir: Path, row: dict[str, Any], shot: str) -> str:
     thumb = out_dir / thumbnail_path(shot)
+    what = "confirmation" if shot == row["screenshot"] else "evidence"
     try:
         data = base64.b64encode(thumb.read_bytes()).decode()
-        image = f'<img alt="confirmation of record {row["index"]}" src="data:image/jpeg;base64,{data}">'
+        image = f'<img alt="{what} of record {row["index"]}" src="data:image/jpeg;base64,{data}">'
     except OSError:
         image = "screenshot"
     return f'<a href="{html.escape(shot)}" target="_blank">{image}</a>'

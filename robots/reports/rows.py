@@ -67,6 +67,7 @@ def _row(e: Entry, *, in_job: bool) -> dict[str, Any]:
         "message": e.message,
         "attempts": e.attempts,
         "screenshot": e.screenshot,
+        "evidence": list(e.evidence),
         "confirmation": e.confirmation,
         "trace": e.trace,
         "fields": e.fields,

@@ -44,9 +44,10 @@ class Evidence:
     def stem(self, seq: int, key: str) -> str:
         return f"{seq:06d}-{hmac.new(self.key, key.encode(), hashlib.sha256).hexdigest()[:10]}"
 
-    async def capture(self, panel: Locator, seq: int, key: str) -> str:
-        """Screenshots the panel (not the whole page); returns the path relative to the run."""
-        relative = self._relative(seq, key)
+    async def capture(self, panel: Locator, seq: int, key: str, *, name: str | None = None) -> str:
+        """Screenshots the panel (not the whole page); returns the path relative to the run.
+        `name` keeps a further screenshot of the record apart from its confirmation's."""
+        relative = self._relative(seq, key, name)
         return await self._with_thumbnail(await _screenshot(panel, self.out_dir / relative), relative)
 
     async def capture_view(self, page: Page, seq: int, key: str) -> str:
@@ -55,8 +56,8 @@ class Evidence:
         relative = self._relative(seq, key)
         return await self._with_thumbnail(await page.screenshot(path=self.out_dir / relative, scale="css"), relative)
 
-    def _relative(self, seq: int, key: str) -> str:
-        return f"{SCREENSHOTS}/{self.stem(seq, key)}.png"
+    def _relative(self, seq: int, key: str, name: str | None = None) -> str:
+        return f"{SCREENSHOTS}/{self.stem(seq, key)}{'-' + name if name else ''}.png"
 
     async def _with_thumbnail(self, png: bytes, relative: str) -> str:
         # Off the event loop: the other workers' browsers go on meanwhile.

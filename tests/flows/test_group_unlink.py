@@ -41,6 +41,8 @@ def test_practitioners_on_pages_one_and_three_are_each_unlinked_once(portal, tmp
         assert row["confirmation"]["panel"] == "Processing"
         assert row["confirmation"]["request_id"]
         assert (tmp_path / "out" / row["screenshot"]).is_file()
+        [asked] = row["evidence"]  # the detail with the end date entered, before Update
+        assert asked.endswith("-asked.png") and (tmp_path / "out" / asked).is_file()
 
 
 def test_the_agreement_is_certified_once_by_the_person_the_job_names_with_the_text_it_showed(portal, tmp_path):
