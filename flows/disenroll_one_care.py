@@ -23,6 +23,7 @@ from flows.transitions import act, arrival, capture_panel, expect_panel, read_pa
 from robots.engine.flow import FlowContext, FlowResult, capture_evidence
 from robots.errors import (
     AmbiguousSubmit,
+    NotOffered,
     PortalMismatch,
     Rejection,
     SelectorError,
@@ -179,15 +180,13 @@ async def choose_reason(page: Page, record: DisenrollRecord, ctx: FlowContext) -
     labels = [" ".join(label.split()) for label in labels]
     wanted = record.reason.casefold()
     matches = [label for label in labels if label.casefold() == wanted]
-    offered = ", ".join(label for label in labels if label and not label.startswith("--"))
+    offered = [label for label in labels if label and not label.startswith("--")]
     if not matches:
-        raise Rejection(
-            f"the Disenrollment Reason list offers no {record.reason!r}; it offers: {offered}", panel=disenrollment.name
-        )
+        raise NotOffered(disenrollment.name, "Disenrollment Reason", record.reason, offered)
     if len(matches) > 1:
         raise SelectorError(
             disenrollment.name, f"reason option {record.reason!r}", found=len(matches),
-            detail=f"the Disenrollment Reason list offers: {offered}",
+            detail=f"the Disenrollment Reason list offers: {', '.join(offered)}",
         )
     await disenrollment.locator(page, "reason").select_option(label=matches[0], timeout=ctx.timeouts.element_ms)
 

@@ -99,7 +99,7 @@ class Panel:
         try:
             await found.first.wait_for(state="visible", timeout=timeout_ms)
         except PlaywrightTimeout:
-            raise (await page_failed(scope, self.name) or SelectorError(self.name, key, found=0)) from None
+            raise (await page_failed(scope, self.name) or await self.missing(scope, key)) from None
         count = await found.count()
         if count != 1:
             raise SelectorError(self.name, key, found=count)
@@ -134,11 +134,42 @@ class Panel:
                 raise TransientError(f"panel '{self.name}': control '{key}' did not respond in time") from None
             if found == 0 and (failed := await page_failed(scope, self.name)):
                 raise failed from None
+            if found == 0:
+                raise await self.missing(scope, key) from None
             raise SelectorError(self.name, key, found=found) from None
         except PlaywrightError as error:
             if match := STRICT_VIOLATION.search(str(error)):
                 raise SelectorError(self.name, key, found=int(match.group(1))) from None
             raise
+
+
+    async def missing(self, scope: Scope, key: str) -> SelectorError:
+        """The control is not there: the error names what the page shows of its kind instead,
+        so that whoever reads it sees the drift ("buttons shown: 'Cancel Item', 'Save'")."""
+        spec = self.controls.get(key, {})
+        return SelectorError(self.name, key, found=0, detail=await shown_instead(scope, spec))
+
+
+async def shown_instead(scope: Scope, spec: Mapping[str, Any]) -> str:
+    """What the page shows of a control's role (`buttons shown: 'Cancel Item', 'Save'`), or of
+    its kind of label; empty when the selector has neither."""
+    role = next((s["role"] for s in spec.get("any_of", [spec]) if "role" in s), None)
+    try:
+        if role is not None:
+            names = await scope.get_by_role(role).filter(visible=True).all_inner_texts()
+            kind = f"{role}s"
+        elif any("label" in s for s in spec.get("any_of", [spec])):
+            names = await scope.locator("label").filter(visible=True).all_inner_texts()
+            kind = "labels"
+        else:
+            return ""
+    except PlaywrightError:
+        return ""
+    names = list(dict.fromkeys(" ".join(name.split()) for name in names if name.strip()))
+    if not names:
+        return f"no {kind} shown"
+    more = f" and {len(names) - 12} more" if len(names) > 12 else ""
+    return f"{kind} shown: " + ", ".join(repr(name) for name in names[:12]) + more
 
 
 async def page_failed(scope: Scope, panel: str) -> Exception | None:

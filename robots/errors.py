@@ -7,7 +7,8 @@
     │   └── RunLocked       another `posc run` holds the output folder
     ├── SelectorError       a panel's control found 0 or several times: the portal changed
     ├── Rejection           BUSINESS: the portal said no; retrying will not change it
-    │   └── Ambiguity       the record matches several rows: refused, never guessed
+    │   ├── Ambiguity       the record matches several rows: refused, never guessed
+    │   └── NotOffered      the record asks for an option a list does not offer
     ├── TransientError      APPLICATION: the system failed; retry after restoring the session
     │   ├── ServerError     the portal answered 5xx (or not at all) to a page request
     │   ├── SessionExpired  the portal showed its login panel again
@@ -117,6 +118,17 @@ class Rejection(PoscError):
 
 class Ambiguity(Rejection):
     """The record's names match several rows of a panel; the robot never guesses which."""
+
+
+class NotOffered(Rejection):
+    """The record asks for an option the portal's list does not offer (a Disenrollment Reason):
+    the record's mistake, refused with what the list does offer."""
+
+    def __init__(self, panel: str, what: str, option: str, offered: Sequence[str]) -> None:
+        self.what = what
+        self.option = option
+        self.offered = tuple(offered)
+        super().__init__(f"the {what} list offers no {option!r}; it offers: {', '.join(self.offered)}", panel=panel)
 
 
 class TransientError(PoscError):

@@ -20,10 +20,10 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.panels import STAND_INS, Panel, build_locator, selectors_dir
+from flows.panels import STAND_INS, Panel, build_locator, selectors_dir, shown_instead
 from flows.transitions import region
 from robots.engine.flow import Timeouts
-from robots.errors import AmbiguousSubmit, PoscError, SelectorError
+from robots.errors import AmbiguousSubmit, NotOffered, PoscError, SelectorError
 from robots.qa.accessibility import Scanner
 from robots.qa.results import (
     MISSING,
@@ -108,7 +108,7 @@ class Checker:
             control = result.record(ControlResult(key, control_status(count, optional=key in optional), count,
                                                   key in optional))
             if control.status == MISSING and not control.detail:
-                control.detail = await self._shown_instead(spec)
+                control.detail = await shown_instead(self.page, spec)
         if self.scanner is not None:
             result.accessibility = await self.scanner.scan(await self._region(panel))
         if result.failed:
@@ -154,6 +154,10 @@ class Checker:
         """A check that is a step without navigation (a reason offered in the dropdown)."""
         try:
             await action()
+        except NotOffered as refusal:  # the job's option, missing from the portal's list: a drift
+            offers = f"the {refusal.what} list offers: {', '.join(refusal.offered)}"
+            await self.record_error(SelectorError(refusal.panel or stem, key, found=0, detail=offers))
+            return
         except SelectorError as error:
             await self.record_error(error)
             return
@@ -167,7 +171,7 @@ class Checker:
                                               detail=error.detail))
         spec = self._spec(error.panel, error.key)
         if control.status == MISSING and spec is not None and "shown:" not in control.detail:
-            control.detail = "; ".join(part for part in (control.detail, await self._shown_instead(spec)) if part)
+            control.detail = "; ".join(part for part in (control.detail, await shown_instead(self.page, spec)) if part)
         await self._screenshot(result)
 
     async def stop(self, reason: str) -> None:
@@ -194,18 +198,6 @@ class Checker:
     def _spec(self, panel_name: str, key: str) -> Mapping[str, Any] | None:
         stem = self.stems.get(panel_name)
         return Panel.load(stem).controls.get(key) if stem else None
-
-    async def _shown_instead(self, spec: Mapping[str, Any]) -> str:
-        """What the page shows of the control's role instead (`buttons shown: ..., Save`)."""
-        role = next((s["role"] for s in spec.get("any_of", [spec]) if "role" in s), None)
-        if role is None:
-            return ""
-        names = await self.page.get_by_role(role).filter(visible=True).all_inner_texts()
-        names = list(dict.fromkeys(" ".join(name.split()) for name in names if name.strip()))
-        if not names:
-            return f"no {role} shown"
-        more = f" and {len(names) - 12} more" if len(names) > 12 else ""
-        return f"{role}s shown: " + ", ".join(repr(name) for name in names[:12]) + more
 
     async def _stand_in(self, panel_name: str, key: str) -> bool:
         spec = self._spec(panel_name, key)
