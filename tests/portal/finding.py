@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -83,6 +85,52 @@ def link(scope: Scope, name: str) -> Locator:
 def control(page: Scope, stem: str, key: str) -> Locator:
     """A control as the robot finds it: key `key` of `selectors/<stem>.yaml`."""
     return Panel.load(stem).locator(page, key)
+
+
+def press(scope: Scope, stem: str, key: str) -> None:
+    """Clicks the robot's control `key` of `selectors/<stem>.yaml`. When the page has none, the
+    failure names what was expected and what the page shows instead, as check-selectors does."""
+    target = control(scope, stem, key)
+    try:
+        expect(target.first).to_be_visible()
+    except AssertionError:
+        panel_name = Panel.load(stem).name
+        raise AssertionError(f"{panel_name}: the control '{key}' ({_named(Panel.load(stem).controls[key])}) "
+                             f"is not shown; {shown_instead(scope, Panel.load(stem).controls[key])}") from None
+    target.first.click()
+
+
+def expect_title(scope: Scope, name: str) -> None:
+    """Panel `name` shows. When it does not, the failure names the panel expected and the
+    headings the page shows instead (a renamed title reads as the near match it is)."""
+    try:
+        expect(title(scope, name).first).to_be_visible()
+    except AssertionError:
+        shown = shown_instead(scope, {"role": "heading"})
+        raise AssertionError(f"the {name!r} panel is not shown (its title is not found); {shown}") from None
+
+
+def expect_shown(target: Locator, what: str, scope: Scope, *, like: Mapping[str, Any]) -> None:
+    """`target` shows; when it does not, the failure names `what` was expected and what the
+    page shows of its kind instead (`like`: a selector of that kind, `{"role": "button"}`)."""
+    try:
+        expect(target.first).to_be_visible()
+    except AssertionError:
+        raise AssertionError(f"{what} is not shown; {shown_instead(scope, like)}") from None
+
+
+def _named(spec: Mapping[str, Any]) -> str:
+    names = [s.get("name") or s.get("label") or s.get("text") for s in spec.get("any_of", [spec])]
+    return " or ".join(repr(name) for name in dict.fromkeys(names) if name)
+
+
+def shown_instead(scope: Scope, spec: Mapping[str, Any]) -> str:
+    """The sync twin of flows.panels.shown_instead: `buttons shown: 'Cancel Item', 'Save'`."""
+    role = next((s["role"] for s in spec.get("any_of", [spec]) if "role" in s), None)
+    found = scope.get_by_role(role) if role else scope.locator("label")
+    names = list(dict.fromkeys(" ".join(n.split()) for n in found.filter(visible=True).all_inner_texts() if n.strip()))
+    kind = f"{role}s" if role else "labels"
+    return f"{kind} shown: " + ", ".join(repr(name) for name in names[:12]) if names else f"no {kind} shown"
 
 
 def error(page: Page) -> Locator:

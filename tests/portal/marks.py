@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from flows.panels import loose
 from flows.transitions import ERROR_SIGNS
-from tests.portal.finding import Scope, error, field
+from tests.portal.finding import Scope, error, expect_shown, field
 
 REQUIRED_NOTE = "Fields marked with a red asterisk (*) are required."
 
@@ -61,7 +61,7 @@ _IN_ERROR = """field => {
 
 def expect_in_error(scope: Scope, label: str) -> None:
     target = field(scope, label)
-    expect(target, f"the field labelled {label!r}").to_be_visible()
+    expect_shown(target, f"the field labelled {label!r}", scope, like={"label": label})
     assert target.evaluate(_IN_ERROR), f"the field labelled {label!r} is not marked in error"
 
 
@@ -103,7 +103,7 @@ def expect_required(scope: Scope, label: str) -> None:
     an asterisk in or beside its label (which must then be red), or by its required /
     aria-required attribute."""
     target = field(scope, label)
-    expect(target, f"the field labelled {label!r}").to_be_visible()
+    expect_shown(target, f"the field labelled {label!r}", scope, like={"label": label})
     marks = target.evaluate(_REQUIRED_MARKS)
     colour = marks["asterisk"]
     assert colour or marks["attribute"], (

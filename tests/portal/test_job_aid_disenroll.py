@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from flows.panels import loose
 from tests.portal import finding, marks, walk
-from tests.portal.finding import action, control, error, field, notice, panel, title
+from tests.portal.finding import action, control, error, expect_shown, expect_title, field, notice, panel, press, title
 from tests.portal.marks import error_icons, refusal
 
 # The Virtual Gateway's notice when a POSC session has ended (the mock's default login).
@@ -119,7 +119,7 @@ def test_steps_1_to_3_the_menu_leads_to_member_search(signed_in):
     enrollment.click()  # step 2
     walk.menu_item(signed_in, "Enroll/Disenroll One Care Members", after=enrollment).click()  # step 3
 
-    expect(title(signed_in, "Member Search")).to_be_visible()
+    expect_title(signed_in, "Member Search")
 
 
 def test_step_4_the_plans_provider_id_defaults(member_search, data):
@@ -129,9 +129,10 @@ def test_step_4_the_plans_provider_id_defaults(member_search, data):
 def test_steps_5_to_8_member_search_fields_and_required_marks(member_search):
     search = panel(member_search, "Member Search")
     for label in ("Provider ID", "Member ID", "Last Name", "First Name"):
+        expect_shown(field(search, label), f"the field labelled {label!r}", search, like={"label": label})
         expect(field(search, label), f"the field labelled {label!r}").to_be_editable()
         marks.expect_required(search, label)
-    expect(action(search, "Search"), "the Search button").to_be_visible()
+    expect_shown(action(search, "Search"), "the Search button", search, like={"role": "button"})
 
     action(search, "Search").click()  # step 8, nothing typed
 
@@ -150,7 +151,7 @@ def test_steps_5_to_8_each_refusal_keeps_the_member_search_and_what_was_typed(me
 
         line = refusal(member_search, words)
         expect(error_icons(line), words.pattern).to_have_count(1)
-        expect(title(member_search, "Member Search"), words.pattern).to_be_visible()
+        expect_title(member_search, "Member Search")
         expect(field(member_search, "Member ID")).to_have_value(member["member_id"])
         expect(field(member_search, "Last Name")).to_have_value(member["last_name"])
 
@@ -160,7 +161,7 @@ def test_step_8_a_current_member_opens_the_disenrollment_panel(member_search, da
 
     walk.search_member(member_search, {**member, "last_name": f"  {member['last_name'].lower()} "})
 
-    expect(title(member_search, "Disenrollment"), "the Disenrollment panel's title").to_be_visible()
+    expect_title(member_search, "Disenrollment")
     shown = finding.panel_text(member_search, "Disenrollment")
     for fact in (member["member_id"], member["last_name"], member["first_name"], data["plan_provider_id"]):
         assert fact in shown, f"the Disenrollment panel does not show {fact!r}: {shown}"
@@ -168,7 +169,7 @@ def test_step_8_a_current_member_opens_the_disenrollment_panel(member_search, da
     reason = field(disenrollment, "Disenrollment Reason")
     marks.expect_required(disenrollment, "Disenrollment Reason")
     expect(reason, "no Disenrollment Reason chosen yet").to_have_value("")
-    expect(action(disenrollment, "Submit"), "the Submit button").to_be_visible()
+    expect_shown(action(disenrollment, "Submit"), "the Submit button", disenrollment, like={"role": "button"})
     expect(error(member_search)).to_have_count(0)
 
 
@@ -185,13 +186,13 @@ def test_step_9_the_reasons_the_jobs_name_are_offered(member_search, data):
 
 def test_step_9_the_reason_is_required(member_search, data):
     walk.search_member(member_search, data["member"])
-    expect(title(member_search, "Disenrollment")).to_be_visible()
+    expect_title(member_search, "Disenrollment")
 
-    control(member_search, "disenrollment", "submit").click()
+    press(member_search, "disenrollment", "submit")
 
     line = refusal(member_search, required("Disenrollment Reason"))
     expect(error_icons(line)).to_have_count(1)
-    expect(title(member_search, "Disenrollment")).to_be_visible()
+    expect_title(member_search, "Disenrollment")
     marks.expect_in_error(member_search, "Disenrollment Reason")
 
 
@@ -210,7 +211,7 @@ def test_step_9_cancel_returns_to_an_empty_member_search(member_search, data):
 
     action(member_search, "Cancel").click()
 
-    expect(title(member_search, "Member Search")).to_be_visible()
+    expect_title(member_search, "Member Search")
     expect(field(member_search, "Member ID")).to_have_value("")
 
 
@@ -220,9 +221,9 @@ def test_steps_9_to_12_disenroll_confirm_and_start_another(member_search, data, 
     walk.search_member(member_search, member)
     walk.choose_reason(member_search, data["reason"])  # step 9
 
-    control(member_search, "disenrollment", "submit").click()  # step 10
+    press(member_search, "disenrollment", "submit")  # step 10
 
-    expect(title(member_search, "Disenrollment Confirmation")).to_be_visible()  # step 11
+    expect_title(member_search, "Disenrollment Confirmation")  # step 11
     expect(control(member_search, "disenrollment_confirmation", "validated")).to_be_visible()
     confirmation = panel(member_search, "Disenrollment Confirmation")
     expect(confirmation).to_contain_text(member["member_id"])
@@ -234,8 +235,8 @@ def test_steps_9_to_12_disenroll_confirm_and_start_another(member_search, data, 
     [sent] = mock.transactions()
     assert (sent["member_id"], sent["reason"]) == (member["member_id"], data["reason"])
 
-    control(confirmation, "disenrollment_confirmation", "another_member").click()  # step 12
-    expect(title(member_search, "Member Search")).to_be_visible()
+    press(confirmation, "disenrollment_confirmation", "another_member")  # step 12
+    expect_title(member_search, "Member Search")
     expect(field(member_search, "Member ID")).to_have_value("")
 
 
@@ -247,6 +248,6 @@ def test_step_10_a_pending_disenrollment_is_noted_yet_accepted_again(member_sear
     expect(pending).to_have_text(re.compile(r"A disenrollment for this member is pending, effective "
                                             r"\d{2}/\d{2}/\d{4}\."))
     walk.choose_reason(member_search, data["reason"])
-    control(member_search, "disenrollment", "submit").click()
-    expect(title(member_search, "Disenrollment Confirmation")).to_be_visible()
+    press(member_search, "disenrollment", "submit")
+    expect_title(member_search, "Disenrollment Confirmation")
     assert len(mock.transactions()) == 1

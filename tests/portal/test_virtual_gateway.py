@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from robots.credentials import Credentials
 from tests.portal import finding, walk
-from tests.portal.finding import control
+from tests.portal.finding import control, press
 from tests.portal.marks import error_icons, refusal
 
 
@@ -30,7 +30,7 @@ def test_the_start_page_offers_business_log_in(start_page):
 
 
 def test_business_log_in_asks_for_the_email_address_and_password(start_page):
-    control(start_page, "gateway_start", "business_log_in").click()
+    press(start_page, "gateway_start", "business_log_in")
 
     expect(finding.title(start_page, "Business Log In").first, "Business Log In").to_be_visible()
     expect(finding.field(start_page, "Email Address"), "Email Address").to_be_editable()
@@ -80,4 +80,4 @@ def test_a_code_already_used_is_refused(start_page, base_url, credentials):
 def _enter_code(page: Page, base_url: str, credentials: Credentials, code: str) -> None:
     walk.enter_login(page, base_url, credentials.user, credentials.password)
     control(page, "verification_code", "code").fill(code)
-    control(page, "verification_code", "verify").click()
+    press(page, "verification_code", "verify")

@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 from flows.panels import Panel
 from robots.credentials import Credentials
 from robots.one_time_codes import OneTimeCodes
-from tests.portal.finding import control, field, link, login_panel_shown, near_field, panel, title
+from tests.portal.finding import control, expect_title, field, link, login_panel_shown, near_field, panel, press, title
 
 TITLE = "MassHealth Provider Online Service Center (POSC)"
 
@@ -38,7 +38,7 @@ def enter_login(page: Page, base_url: str, user: str, password: str) -> None:
     open_login(page, base_url)
     control(page, "login", "user_id").fill(user)
     control(page, "login", "password").fill(password)
-    control(page, "login", "log_in").click()
+    press(page, "login", "log_in")
 
 
 def log_in(page: Page, base_url: str, credentials: Credentials) -> None:
@@ -51,7 +51,7 @@ def log_in(page: Page, base_url: str, credentials: Credentials) -> None:
     if code.count():
         assert credentials.authenticator, "the portal asks for a verification code: set POSC_TOTP_SECRET"
         code.fill(one_time_code(credentials))
-        control(page, "verification_code", "verify").click()
+        press(page, "verification_code", "verify")
         expect(signed_in.or_(applications).first, "the POSC, or the list of applications").to_be_visible()
         if applications.count():
             applications.first.click()
@@ -94,7 +94,7 @@ def menu_path(key: str) -> list[str]:
 
 def open_member_search(page: Page) -> Locator:
     open_menu_path(page, *menu_path("enroll_disenroll_one_care"))
-    expect(title(page, "Member Search"), "the Member Search panel").to_be_visible()
+    expect_title(page, "Member Search")
     return panel(page, "Member Search")
 
 
@@ -103,7 +103,7 @@ def search_member(page: Page, member: dict[str, Any]) -> None:
     near_field(page, "Member ID").fill(member["member_id"])
     near_field(page, "Last Name").fill(member["last_name"])
     near_field(page, "First Name").fill(member["first_name"])
-    control(page, "member_search", "search").click()
+    press(page, "member_search", "search")
     page.wait_for_load_state()
 
 
@@ -114,7 +114,7 @@ def choose_reason(page: Page, reason: str) -> None:
 
 def open_list_of_providers(page: Page) -> Locator:
     open_menu_path(page, *menu_path("update_profile"))
-    expect(title(page, "List of Providers"), "the List of Providers panel").to_be_visible()
+    expect_title(page, "List of Providers")
     return panel(page, "List of Providers")
 
 
@@ -127,14 +127,14 @@ def choose_provider(page: Page, provider_name: str) -> None:
 def open_group_practice_info(page: Page, provider_name: str) -> None:
     """Job aid steps 3-5."""
     choose_provider(page, provider_name)
-    control(panel(page, "Steps"), "steps", "group_practice_info").click()
-    expect(title(page, "List of Locations"), "the List of Locations panel").to_be_visible()
+    press(panel(page, "Steps"), "steps", "group_practice_info")
+    expect_title(page, "List of Locations")
 
 
 def open_location(page: Page, location: str) -> Locator:
     """Job aid step 6."""
     link(panel(page, "List of Locations"), location).click()
-    expect(title(page, "List of Servicing Providers"), "the List of Servicing Providers panel").to_be_visible()
+    expect_title(page, "List of Servicing Providers")
     return panel(page, "List of Servicing Providers")
 
 
@@ -145,9 +145,9 @@ def choose_practitioner(page: Page, name: str, pages: int) -> None:
         expect(servicing).to_be_visible()
         if link(servicing, name).count():
             link(servicing, name).click()
-            expect(title(page, "Date Detail"), "the Date Detail panel").to_be_visible()
+            expect_title(page, "Date Detail")
             return
-        control(servicing, "list_of_servicing_providers", "next_page").click()
+        press(servicing, "list_of_servicing_providers", "next_page")
         page.wait_for_load_state()
     raise AssertionError(f"{name} is on none of the {pages} pages")
 
@@ -159,8 +159,27 @@ def open_date_detail(page: Page, data: dict[str, Any]) -> None:
     choose_practitioner(page, data["practitioner"]["name"], data["pages"])
 
 
+# The Date Detail's buttons as the job aid names them.
+DATE_DETAIL_BUTTONS = {"Cancel Item", "Update", "Remove", "Cancel Service", "Submit"}
+
+
 def save_end_date(page: Page, end_date: str) -> None:
     """Job aid steps 8-9: the End Date typed, Update, back on the List of Servicing Providers."""
     field(panel(page, "Date Detail"), "End Date").fill(end_date)
-    control(page, "service_provider_detail", "update").click()
+    press_update(page)
     expect(title(page, "Date Detail"), "the Date Detail, closed by Update").to_have_count(0)
+
+
+def press_update(page: Page) -> None:
+    """Step 9's Update. A release that renamed it fails the Date Detail's own test; the walk to
+    the panels beyond goes on with the one button the job aid does not name (as check-selectors
+    stands a near match in), so that one drift fails one test."""
+    dates = panel(page, "Date Detail")
+    expect_title(page, "Date Detail")
+    if not control(page, "service_provider_detail", "update").count():
+        buttons = dates.get_by_role("button").filter(visible=True)
+        unknown = [b for b in buttons.all() if " ".join(b.inner_text().split()) not in DATE_DETAIL_BUTTONS]
+        if len(unknown) == 1:
+            unknown[0].click()
+            return
+    press(page, "service_provider_detail", "update")

@@ -138,3 +138,21 @@ def test_drifted_the_portal_suite_fails_the_test_of_each_drift(drifted, tmp_path
             assert outcomes[test] is not None, f"{test} passed on drifted"
             assert drift in outcomes[test], f"{test} fails without naming {drift!r}: {outcomes[test][:500]}"
     assert finished.returncode == 1
+
+
+def test_drifted_update_fails_only_the_date_details_test_naming_what_shows_instead(drifted, tmp_path, credentials):
+    drifted.reset()
+    report = tmp_path / "suite.xml"
+    env = {**os.environ, "POSC_QA_TIMEOUT_MS": "3000", **credentials_env(credentials)}
+
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/portal/test_job_aid_group_unlink.py", "--base-url", drifted.url,
+         "-p", "no:cacheprovider", "-q", "--junitxml", str(report), "--output", str(tmp_path / "results")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+    failed = {case.get("name").split("[")[0]: case.find("failure").get("message", "")
+              for case in ET.parse(report).getroot().iter("testcase") if case.find("failure") is not None}
+    assert list(failed) == ["test_step_8_service_provider_detail_and_date_detail"]
+    message = failed["test_step_8_service_provider_detail_and_date_detail"]
+    assert "'Update' button is not shown" in message and "'Save'" in message
