@@ -16,4 +16,5 @@ POSC = PortalFlows(
         "disenroll_one_care": disenroll_one_care,  # type: ignore[dict-item]
         "group_unlink": group_unlink,  # type: ignore[dict-item]
     },
+    options={"disenroll_one_care": ("reason", disenroll_one_care.offered_reasons)},
 )

@@ -174,10 +174,7 @@ async def choose_reason(page: Page, record: DisenrollRecord, ctx: FlowContext) -
     A reason the list does not offer is the record's mistake: refused with the list offered,
     and the run goes on (the corrected record is tried again by the next run). A label the
     list shows twice is the portal's: never a guess."""
-    labels = await disenrollment.evaluate(
-        page, "reason", "s => Array.from(s.options).map(o => o.text)", timeout_ms=ctx.timeouts.element_ms
-    )
-    labels = [" ".join(label.split()) for label in labels]
+    labels = await _reason_labels(page, ctx)
     wanted = record.reason.casefold()
     matches = [label for label in labels if label.casefold() == wanted]
     offered = [label for label in labels if label and not label.startswith("--")]
@@ -189,6 +186,22 @@ async def choose_reason(page: Page, record: DisenrollRecord, ctx: FlowContext) -
             detail=f"the Disenrollment Reason list offers: {', '.join(offered)}",
         )
     await disenrollment.locator(page, "reason").select_option(label=matches[0], timeout=ctx.timeouts.element_ms)
+
+
+async def _reason_labels(page: Page, ctx: FlowContext) -> list[str]:
+    labels = await disenrollment.evaluate(
+        page, "reason", "s => Array.from(s.options).map(o => o.text)", timeout_ms=ctx.timeouts.element_ms
+    )
+    return [" ".join(label.split()) for label in labels]
+
+
+async def offered_reasons(page: Page, record: DisenrollRecord, ctx: FlowContext) -> list[str]:
+    """Steps 1-8 for `record`, then the Disenrollment Reason list as the portal offers it:
+    nothing is chosen, nothing submitted (what `posc validate --portal` checks a job against).
+    A member the portal refuses raises its Rejection: another record may be tried."""
+    await open_member_search(page, ctx)
+    await search_member(page, record, ctx)
+    return [label for label in await _reason_labels(page, ctx) if label and not label.startswith("--")]
 
 
 async def submit(page: Page, ctx: FlowContext) -> None:

@@ -100,8 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
-    validate = commands.add_parser("validate", help="check job files without a browser")
+    validate = commands.add_parser("validate", help="check job files (without a browser, unless --portal)")
     validate.add_argument("jobs", type=Path, nargs="+", metavar="JOB.yaml")
+    validate.add_argument("--portal", help="also check the job against this portal: the options of a list its "
+                                           "records choose from (the Disenrollment Reason dropdown); logs in, "
+                                           "submits nothing")
+    validate.add_argument("--live", action="store_true", help="allow a --portal that is not on loopback")
+    validate.add_argument("--rpa-registration", metavar="ID", help="the bot's RPA registration, for --live")
     validate.set_defaults(handler=_validate)
 
     portal = commands.add_parser(
@@ -191,6 +196,7 @@ def _validate(args: argparse.Namespace) -> int:
         try:
             job = load_job(path)
             JobFileErrors.raise_if_any(job.past_end_dates(dt.date.today()))
+            checked = _check_on_portal(job, args) if args.portal else None
         except JobFileError as error:
             _print_job_errors(error)
             worst = EXIT_USAGE
@@ -198,7 +204,31 @@ def _validate(args: argparse.Namespace) -> int:
         certified = f", certified by {job.certified_by}" if job.certified_by else ""
         print(f"{path}: ok, {len(job.records)} {job.kind.name} records for {job.provider_id}{certified}; "
               f"checksum {job.checksum()[:12]}")
+        if checked:
+            print(f"  {checked}")
     return worst
+
+
+def _check_on_portal(job, args: argparse.Namespace) -> str:
+    """What was checked on the portal, in one line; JobFileErrors for the records it refutes."""
+    from flows import POSC
+    from robots import fields
+    from robots.credentials import resolve
+    from robots.engine import live_mode
+    from robots.engine.portal_facts import check_options
+
+    try:
+        portal = fields.portal_url(args.portal)
+    except fields.FieldError as error:
+        raise ConfigError(f"--portal: {error}") from None
+    live_mode.check(portal, live=args.live, record_count=len(job.records), confirm=_ask_at_terminal,
+                    registration=args.rpa_registration or os.environ.get("POSC_RPA_REGISTRATION"),
+                    job_sha256=job.checksum())
+    checked = check_options(job, POSC, portal, resolve(bundled_mock=False))
+    if checked is None:
+        return f"nothing of a {job.kind.name} job to check on the portal (its end dates were checked against today)"
+    JobFileErrors.raise_if_any(checked.problems)
+    return checked.summary(portal)
 
 
 def _print_job_errors(error: JobFileError) -> None:

@@ -111,12 +111,22 @@ class LogIn(Protocol):
     ) -> bool: ...
 
 
+class ReadsOptions(Protocol):
+    """Walks to the panel of a list the job's records choose from, for `record`, and returns
+    the list's options as offered; chooses and submits nothing."""
+
+    async def __call__(self, page: Page, record: Any, ctx: FlowContext) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class PortalFlows:
-    """What the engine is handed to work a portal: how to log in, and a flow per job kind."""
+    """What the engine is handed to work a portal: how to log in, a flow per job kind, and
+    for a kind whose records choose from a portal's list, how to read that list (by kind:
+    the record field chosen, and the reader)."""
 
     log_in: LogIn
     by_kind: Mapping[str, Flow]
+    options: Mapping[str, tuple[str, ReadsOptions]] = field(default_factory=dict)
 
     def flow_for(self, kind: str) -> Flow:
         return self.by_kind[kind]

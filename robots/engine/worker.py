@@ -208,8 +208,9 @@ class Worker:
             if isinstance(error, BrowserCrashed):
                 await self.session.drop()
             if crew.breaker.failure():
-                pending = len(crew.queue) + 1
-                crew.stop_run(str(PortalDown(crew.breaker.in_a_row, str(error), pending)))
+                # No count here: the records in hand may still finish; the summary counts what
+                # was left pending once they have.
+                crew.stop_run(str(PortalDown(crew.breaker.in_a_row, str(error))))
                 raise _Stopped from error
             raise
         except Rejection:
