@@ -100,6 +100,7 @@ def test_drifted_the_robot_stops_naming_member_search_last_name_and_submits_noth
     [first, second] = results(tmp_path / "out")
     assert first["status"] == "failed"
     assert "panel 'Member Search': control 'last_name' not found" in first["message"]
+    assert "labels shown:" in first["message"] and "'Member Last Name'" in first["message"]  # what shows instead
     assert second["status"] == "pending"  # the run stopped: the portal changed
     assert drifted.transactions() == []
 
