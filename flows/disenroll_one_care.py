@@ -19,6 +19,7 @@ from playwright.async_api import Page
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_matches
+from flows.submit_once import sending_once
 from flows.transitions import act, arrival, capture_panel, expect_panel, read_panel
 from robots.engine.flow import FlowContext, FlowResult, capture_evidence
 from robots.errors import (
@@ -210,12 +211,13 @@ async def submit(page: Page, ctx: FlowContext) -> None:
     button = await disenrollment.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)
     ctx.mark_submitting()
     try:
-        await button.click(timeout=ctx.timeouts.submit_ms)
-        failpoint("after-submit-click")
-        await expect_panel(
-            page, confirmation.locator(page, "title"), panel=confirmation.name,
-            timeout_ms=ctx.timeouts.submit_ms,
-        )
+        async with sending_once(page, timeout_ms=ctx.timeouts.submit_ms):
+            await button.click(timeout=ctx.timeouts.submit_ms)
+            failpoint("after-submit-click")
+            await expect_panel(
+                page, confirmation.locator(page, "title"), panel=confirmation.name,
+                timeout_ms=ctx.timeouts.submit_ms,
+            )
     except Rejection:
         raise
     except (TransientError, SelectorError) as error:

@@ -29,6 +29,7 @@ from flows import choices, servicing_list
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_id_pattern
+from flows.submit_once import sending_once
 from flows.transitions import (
     act,
     arrival,
@@ -265,12 +266,13 @@ async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
     button = await agreement.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)
     ctx.mark_submitting()
     try:
-        await button.click(timeout=ctx.timeouts.submit_ms)
-        failpoint("after-submit-click")
-        await expect_panel(
-            page, _processing_shown(page), panel=processing.name,
-            timeout_ms=ctx.timeouts.submit_ms,
-        )
+        async with sending_once(page, timeout_ms=ctx.timeouts.submit_ms):
+            await button.click(timeout=ctx.timeouts.submit_ms)
+            failpoint("after-submit-click")
+            await expect_panel(
+                page, _processing_shown(page), panel=processing.name,
+                timeout_ms=ctx.timeouts.submit_ms,
+            )
     except Rejection:
         raise
     except (TransientError, SelectorError) as error:

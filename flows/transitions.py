@@ -13,7 +13,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.panels import Panel, login_shown, page_failed
 from robots.engine.flow import FlowContext, capture_evidence
-from robots.engine.page_status import loaded, server_failed
+from robots.engine.page_status import failed_in_place, loaded, next_failure, server_failed
 from robots.errors import Rejection, SelectorError, ServerError, SessionExpired, TransientError
 
 # A page that failed (5xx, no answer) after a click that changes nothing on the server is
@@ -42,7 +42,7 @@ async def expect_panel(page: Page, success: Locator, *, panel: str, timeout_ms: 
     error = Panel.load("portal").locator(page, "error")
     login = login_shown(page)
     try:
-        await success.or_(error).or_(login).first.wait_for(state="visible", timeout=timeout_ms)
+        await _shown_or_failed(page, success.or_(error).or_(login).first, timeout_ms)
     except PlaywrightTimeout:
         if status := server_failed(page):
             raise ServerError(f"the portal answered HTTP {status}") from None
@@ -52,6 +52,25 @@ async def expect_panel(page: Page, success: Locator, *, panel: str, timeout_ms: 
     if await login.count():
         raise SessionExpired(panel)
     raise Rejection(await error_text(page), panel=panel)
+
+
+async def _shown_or_failed(page: Page, target: Locator, timeout_ms: float) -> None:
+    """Waits until `target` shows; a load that fails meanwhile (an in-place update answered
+    5xx leaves the old panel as it was) ends the wait at once with ServerError."""
+    failed = next_failure(page)
+    shown = asyncio.ensure_future(target.wait_for(state="visible", timeout=timeout_ms))
+    try:
+        await asyncio.wait({shown, failed}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (shown, failed):
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(shown, failed, return_exceptions=True)
+    if shown.done() and not shown.cancelled() and shown.exception() is None:
+        return
+    if failed.done() and not failed.cancelled():
+        raise ServerError(f"the portal answered HTTP {failed.result()}")
+    raise shown.exception()  # the wait's own timeout
 
 
 def arrival(page: Page, panel: Panel, ctx: FlowContext) -> Callable[[], Awaitable[None]]:
@@ -87,7 +106,7 @@ async def act(
 
 
 async def _once_more(page: Page, action: Callable[[], Awaitable[None]], start: Locator) -> None:
-    if server_failed(page):
+    if server_failed(page) and not failed_in_place(page):
         try:
             response = await page.reload(wait_until="domcontentloaded")
         except PlaywrightError:
