@@ -85,3 +85,14 @@ def test_every_room_says_what_it_owns():
     for init in [ROOT / "robots" / "__init__.py", *sorted((ROOT / "robots").glob("*/__init__.py"))]:
         docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert docstring and "import" in docstring.lower(), f"{init.relative_to(ROOT)} has no docstring on its imports"
+
+
+def test_the_projects_docs_and_code_stand_on_their_own():
+    # A user's clone has only this repository: nothing may send a reader to a design file
+    # that lives beside it.
+    outside = ("DESIGN.md", "STYLE.md", "../shared")
+    for path in [*ROOT.glob("*.md"), *(ROOT / "docs").glob("*.md"), *(ROOT / "jobs").glob("*"),
+                 *(path for folder in ("robots", "flows", "mock_portal", "selectors", "scripts", "benchmarks")
+                   for path in (ROOT / folder).rglob("*") if path.suffix in (".py", ".yaml", ".md", ".sh", ".html"))]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert not any(name in text for name in outside), f"{path.relative_to(ROOT)} points outside the project"

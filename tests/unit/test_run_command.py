@@ -41,6 +41,7 @@ def test_a_portal_without_credentials_is_refused_before_any_browser(tmp_path, mo
 
     assert finished.returncode == 2
     assert all(name in finished.stderr for name in ("POSC_USER", "POSC_PASSWORD", "POSC_TOTP_SECRET"))
+    assert "on a server without a desktop keyring" in finished.stderr  # what works where `keyring set` cannot
     assert not (tmp_path / "out").exists()
 
 
@@ -143,3 +144,10 @@ def test_headed_without_a_display_is_a_usage_error_at_once(tmp_path, monkeypatch
     assert finished.returncode == 2
     assert "--headed needs a display" in finished.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_mock_portals_help_describes_each_option_and_its_default():
+    shown = posc("portal", "--help").stdout
+
+    assert "(default 8700)" in shown and "(default 127.0.0.1)" in shown
+    assert "gateway: the Virtual Gateway chain (default)" in " ".join(shown.split())
