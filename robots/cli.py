@@ -124,6 +124,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="gateway: the Virtual Gateway chain (default); simple: one User ID panel")
     portal.set_defaults(handler=_portal)
 
+    verify = commands.add_parser("verify", help="check a run folder against its manifest.json (SHA-256 of each file)")
+    verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    verify.set_defaults(handler=_verify)
+
     check = commands.add_parser("check-selectors", help="QA: visit every panel and check every selector")
     check.add_argument("--portal", help="portal address (default: the bundled mock)")
     check.add_argument("--out", type=Path, default=Path("posc-runs/check-selectors"))
@@ -254,6 +258,21 @@ def _demo(args: argparse.Namespace) -> int:
 
     out = args.out or Path("posc-runs") / f"demo-{dt.datetime.now():%Y%m%d-%H%M%S}"
     return run_demo(out, workers=args.workers, headed=args.headed)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """0: the folder is as its run left it; 1: something changed; 2: no manifest to check."""
+    from robots.reports import manifest
+
+    try:
+        result = manifest.verify(args.run_dir)
+    except FileNotFoundError:
+        raise ConfigError(f"{args.run_dir} has no manifest.json: not a run folder, or its run never finished") from None
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    for line in result.lines():
+        print(line)
+    return EXIT_OK if result.intact else EXIT_RECORDS
 
 
 def _check_selectors(args: argparse.Namespace) -> int:

@@ -35,6 +35,7 @@ from robots.engine.worker import Crew, Worker
 from robots.jobfile.job import Job
 from robots.ledger.sqlite import SqliteLedger
 from robots.one_time_codes import OneTimeCodes
+from robots.reports import manifest
 from robots.reports.files import write_all
 from robots.reports.rows import RunInfo, status_of
 from robots.run_folder import folder as run_folder
@@ -69,8 +70,12 @@ def run(config: RunConfig, *, flows: PortalFlows, progress: Progress | None = No
     out_dir = run_folder.prepare(plan.out_dir)
     previous_umask = os.umask(0o077)  # everything the run writes is owner-only: it holds PHI
     try:
-        with run_folder.FolderLock(out_dir), logging_to(out_dir):
-            return _run_locked(config, flows, plan, out_dir, progress)
+        with run_folder.FolderLock(out_dir):
+            with logging_to(out_dir):
+                summary = _run_locked(config, flows, plan, out_dir, progress)
+            # Last, once the ledger and the log are closed: the folder as this run leaves it.
+            manifest.write(out_dir, job_sha256=plan.job_sha256)
+            return summary
     finally:
         os.umask(previous_umask)
 
