@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="work these finished records again: `rejected`, `failed`, or record numbers (3,7-9); "
                           "never a done one")
     run.add_argument("--headed", action="store_true", help="show the browser")
+    run.add_argument("--no-pdf", action="store_true", help="write no report.pdf (the audit packet's printed report)")
     run.add_argument("--slow-mo", type=int, default=0, metavar="MS", help="slow each browser action down by MS")
     run.add_argument("--live", action="store_true", help="allow a portal that is not on loopback (asks first)")
     run.add_argument("--rpa-registration", metavar="ID",
@@ -176,6 +177,7 @@ def _run(args: argparse.Namespace) -> int:
         pace_per_min=parse_pace(args.pace) if args.pace else None,
         window=Window.parse(args.window) if args.window else None,
         browser_path=args.browser_path,
+        pdf=not args.no_pdf,
     )
     summary = run(config, flows=POSC, progress=progress.for_stream(sys.stdout))
     _print_summary(summary)

@@ -62,7 +62,9 @@ class RunConfig:
     timeouts: Timeouts = field(default_factory=Timeouts)
     # System failures in a row (across workers) after which the run stops: the portal is down.
     breaker_threshold: int = 8
-    # A fresh browser context (and login) every N records keeps a long run's memory flat.
+    # report.pdf beside report.html (Chromium prints it: a second or two).
+    pdf: bool = True
+    # A fresh browser context every N records keeps a long run's memory flat.
     recycle_every: int = 200
 
     def output_folder(self, job_title: str) -> Path:

@@ -29,6 +29,7 @@ from robots.engine.login_budget import LoginBudget
 from robots.engine.pacing import Pace, Pacing
 from robots.engine.portal_process import PortalProcess
 from robots.engine.preflight import Plan
+from robots.engine.print_report import print_report
 from robots.engine.progress import NullProgress, Progress
 from robots.engine.work_queue import LocalQueue
 from robots.engine.worker import Crew, Worker
@@ -73,6 +74,8 @@ def run(config: RunConfig, *, flows: PortalFlows, progress: Progress | None = No
         with run_folder.FolderLock(out_dir):
             with logging_to(out_dir):
                 summary = _run_locked(config, flows, plan, out_dir, progress)
+                if config.pdf:
+                    _print_pdf(summary.report, config)
             # Last, once the ledger and the log are closed: the folder as this run leaves it.
             manifest.write(out_dir, job_sha256=plan.job_sha256)
             return summary
@@ -136,6 +139,15 @@ def _run_locked(config: RunConfig, flows: PortalFlows, plan: Plan, out_dir: Path
         )
     finally:
         ledger.close()
+
+
+def _print_pdf(report: Path, config: RunConfig) -> None:
+    """The printed report is a copy for filing: a run whose records are settled never fails
+    for want of it (report.html says all)."""
+    try:
+        print_report(report, browser_path=config.browser_path)
+    except Exception as error:
+        log.warning("report.pdf not written: %s", type(error).__name__)
 
 
 def _reopen(config: RunConfig, job: Job, ledger: SqliteLedger) -> int:

@@ -67,6 +67,7 @@ def run_job(job: Path, portal_url: str, out_dir: Path, **options: Any) -> RunSum
         timeouts=options.pop("timeouts", FAST_TIMEOUTS),
         retry=options.pop("retry", FAST_RETRY),
         login_gap_s=options.pop("login_gap_s", 0),
+        pdf=options.pop("pdf", False),  # a second or two each: its own test prints one
         certify=options.pop("certify", CERTIFIER["name"]),
         **options,
     )

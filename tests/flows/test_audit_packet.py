@@ -21,10 +21,11 @@ def verify(folder):
 def test_the_folder_verifies_as_the_run_left_it_and_names_each_change(portal, tmp_path):
     out = tmp_path / "out"
     run_job(write_job(tmp_path, "disenroll_one_care", PLAN, [RIVERA], defaults={"reason": "Member request"}),
-            portal.url, out)
+            portal.url, out, pdf=True)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert {"results.json", "results.csv", "report.html", "junit.xml", "ledger.sqlite", "run.log"} <= set(
-        manifest["files"])
+    assert {"results.json", "results.csv", "report.html", "report.pdf", "junit.xml", "ledger.sqlite",
+            "run.log"} <= set(manifest["files"])
+    assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     assert any(name.startswith("screenshots/") for name in manifest["files"])
 
     intact = verify(out)
