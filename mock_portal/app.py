@@ -17,11 +17,12 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mock_portal import gateway, menu, security
+from mock_portal import gateway, menu, security, server
 from mock_portal.faults import FaultMiddleware, Faults
 from mock_portal.gateway import Gateway
 from mock_portal.pages import account, enrollment, group_practice, inspection, profile
 from mock_portal.pages import gateway as vg
+from mock_portal.partial import PartialMiddleware
 from mock_portal.portal import Portal
 from mock_portal.rendering import PACKAGE, STATIC_URL, Pages
 from mock_portal.sessions import Sessions
@@ -108,9 +109,13 @@ def create_app(store: Store, *, faults: Faults | None = None,
         finally:
             store.close()
 
+    middleware = [Middleware(FaultMiddleware, faults=faults, error_page=error_page,
+                             cut=server.cut_connection)]
+    if variant.in_place:  # inside the faults: a fault strikes an in-place request as any other
+        middleware.append(Middleware(PartialMiddleware, seed=faults.seed))
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(FaultMiddleware, faults=faults, error_page=error_page)],
+        middleware=middleware,
         exception_handlers={404: _not_found, 405: _not_found, HTTPException: _http_error,
                             Exception: _server_error},
         lifespan=lifespan,

@@ -3,9 +3,15 @@
     error_rate=0.1          share of page requests answered 500, before any state changes
     latency_ms=200-800      added to every page request (or one value: latency_ms=300)
     session_ttl_s=60        a session lives that long after login (read by Sessions)
-    lost_response_rate=0.05 a committed submission's response is withheld until the client
-                            gives up; the server never cuts the connection, because Chromium
-                            re-sends a POST whose connection closed before any response byte
+    lost_response_rate=0.05 a committed submission's response is lost, as lost_response_mode
+                            says
+    lost_response_mode=cut  withhold (the default): the response is withheld until the client
+                            gives up; the connection stays open, so the browser never sends
+                            the request again by itself.
+                            cut: the server closes the connection right after the commit,
+                            without a byte of response. On a reused keep-alive connection
+                            Chromium then sends the same POST again by itself: the submission
+                            is committed twice, which a robot must be ready for.
     seed=7                  makes the dice repeatable
 
 `/_mock/*` and static files are never faulted.
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +32,8 @@ if TYPE_CHECKING:  # the command line parses a spec before loading the web stack
 # A handler that committed a Disenrollment or Agreement Submit says so in the ASGI scope.
 SUBMISSION_COMMITTED = "mock_portal.submission_committed"
 UNFAULTED_PREFIXES = ("/_mock/", "/static/")
+WITHHOLD, CUT = "withhold", "cut"
+LOST_RESPONSE_MODES = (WITHHOLD, CUT)
 
 
 class FaultSpecError(ValueError):
@@ -37,6 +46,7 @@ class Faults:
     latency_ms: tuple[int, int] | None = None
     session_ttl_s: float | None = None
     lost_response_rate: float = 0.0
+    lost_response_mode: str = WITHHOLD
     seed: int | None = None
 
 
@@ -62,6 +72,11 @@ def parse(spec: str | None) -> Faults:
             if ttl <= 0:
                 raise FaultSpecError("session_ttl_s must be more than 0")
             values[name] = ttl
+        elif name == "lost_response_mode":
+            if text not in LOST_RESPONSE_MODES:
+                raise FaultSpecError(f"lost_response_mode must be one of "
+                                     f"{', '.join(LOST_RESPONSE_MODES)}, not {text!r}")
+            values[name] = text
         elif name == "seed":
             try:
                 values[name] = int(text)
@@ -69,7 +84,7 @@ def parse(spec: str | None) -> Faults:
                 raise FaultSpecError(f"seed must be a whole number, not {text!r}") from None
         else:
             raise FaultSpecError(f"unknown fault {name!r} (known: error_rate, latency_ms, "
-                                 "session_ttl_s, lost_response_rate, seed)")
+                                 "session_ttl_s, lost_response_rate, lost_response_mode, seed)")
     return Faults(**values)
 
 
@@ -104,13 +119,21 @@ def mark_submission_committed(request: Request) -> None:
     request.scope[SUBMISSION_COMMITTED] = True
 
 
-class FaultMiddleware:
-    """Applies the per-request faults around the portal's pages."""
+# Closes the connection a request came on without a byte of response; False when it cannot.
+ConnectionCutter = Callable[["Scope"], bool]
 
-    def __init__(self, app: ASGIApp, *, faults: Faults, error_page: bytes) -> None:
+
+class FaultMiddleware:
+    """Applies the per-request faults around the portal's pages. `cut` drops a connection
+    (server.cut_connection); without one (no uvicorn under the app) a cut response is
+    withheld instead."""
+
+    def __init__(self, app: ASGIApp, *, faults: Faults, error_page: bytes,
+                 cut: ConnectionCutter | None = None) -> None:
         self.app = app
         self.faults = faults
         self.error_page = error_page
+        self.cut = cut
         # One generator per kind of dice, so that one fault's draws never shift another's.
         seed = faults.seed
         self.latency_dice = random.Random(None if seed is None else f"{seed}:latency")
@@ -137,6 +160,10 @@ class FaultMiddleware:
 
         await self.app(scope, receive, hold)
         if scope.get(SUBMISSION_COMMITTED) and self.loss_dice.random() < faults.lost_response_rate:
+            if faults.lost_response_mode == CUT and self.cut is not None:
+                self.cut(scope)
+            # Cut or not, the app returns only once the connection is gone: uvicorn answers
+            # 500 for an app that returns without a response on a live connection.
             await _wait_for_disconnect(receive)
             return
         for message in held:

@@ -3,6 +3,7 @@ reloaded), the variant's template folders first, and JSF-like generated ids."""
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,13 @@ PACKAGE = Path(__file__).parent
 
 
 class JsfIds:
-    """Ids the way JSF generates them: stable for a page, meaningless to a reader, different
-    in another release. Controls inside a form are prefixed with the form's id."""
+    """Ids the way JSF generates them: stable for a page (or, given the number of the render,
+    new at each render), meaningless to a reader, different in another release. Controls
+    inside a form are prefixed with the form's id."""
 
-    def __init__(self, page: str, style: str) -> None:
+    def __init__(self, page: str, style: str, render: int | None = None) -> None:
         seed = zlib.crc32(page.encode())
-        self.view = seed % 9 + 1
+        self.view = seed % 9 + 1 if render is None else render
         self.counter = 10 + seed % 40
         self.style = style
         self.form_id: str | None = None
@@ -73,9 +75,14 @@ class Pages:
         env.globals.update(
             menu=menu.MENU, urls=menu, static=STATIC_URL, variant=variant.name,
             stylesheet=f"{STATIC_URL}/{variant.stylesheet}",
-            error_icon=f"{STATIC_URL}/error-icon.svg")
+            error_icon=f"{STATIC_URL}/error-icon.svg", in_place=variant.in_place)
         self.variant = variant
         self.templates = Jinja2Templates(env=env)
+        self.renders = itertools.count(1)
+
+    def _ids(self, template: str) -> JsfIds:
+        render = next(self.renders) if self.variant.ids_per_render else None
+        return JsfIds(template, self.variant.id_style, render)
 
     def render(self, request: Request, template: str, *, status: int = 200,
                menu_key: str | None = None, **context: Any) -> Response:
@@ -84,7 +91,7 @@ class Pages:
             user_id=session.user_id if session else None,
             csrf_token=session.csrf_token if session else context.get("csrf_token", ""),
             menu_key=menu_key,
-            ids=JsfIds(template, self.variant.id_style),
+            ids=self._ids(template),
         )
         context.setdefault("errors", [])
         context.setdefault("notices", [])
@@ -100,5 +107,5 @@ class Pages:
     def render_bare(self, template: str, **context: Any) -> str:
         """A page rendered without a request (the fault middleware's error page)."""
         context.update(user_id=None, csrf_token="", menu_key=None, errors=[], notices=[],
-                       error_fields=set(), request=None, ids=JsfIds(template, self.variant.id_style))
+                       error_fields=set(), request=None, ids=self._ids(template))
         return self.templates.get_template(template).render(context)

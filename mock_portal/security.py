@@ -15,11 +15,14 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from mock_portal import forms, gateway, menu, portal, rules
+from mock_portal import forms, gateway, menu, partial, portal, rules
 
 SESSION_COOKIE = "JSESSIONID"
 LOGIN_TOKEN_COOKIE = "POSC_LOGIN_TOKEN"
 CSRF_FIELD = "csrf_token"
+# What the POSC's own login page is to say once, after an in-place request found no session.
+NOTICE_COOKIE = "POSC_NOTICE"
+SESSION_EXPIRED_NOTICE = "session_expired"
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -55,9 +58,16 @@ def login_token_matches(request: Request, submitted: str,
 def session_required(request: Request) -> Response:
     """A panel asked for without a live POSC session (none, logged out, expired). Behind the
     Virtual Gateway the POSC has no login page of its own: the way back in is the gateway's
-    Business Log In, which then says why."""
+    Business Log In, which then says why. The POSC's own login shows at the panel's address;
+    an in-place request (the ajax release) cannot show a page, so it is sent to the login
+    page, which then says why (as JSF answers an AJAX request with a redirect)."""
     if portal.of(request).login == "simple":
-        return login_page(request, notice=rules.SESSION_EXPIRED)
+        if not partial.requested(request):
+            return login_page(request, notice=rules.SESSION_EXPIRED)
+        response = RedirectResponse(menu.LOGIN, status_code=303)
+        response.set_cookie(NOTICE_COOKIE, SESSION_EXPIRED_NOTICE, path=menu.BASE,
+                            httponly=True, samesite="lax")
+        return response
     response = RedirectResponse(gateway.LOGIN, status_code=303)
     response.set_cookie(gateway.NOTICE_COOKIE, gateway.SESSION_ENDED, path=gateway.BASE,
                         httponly=True, samesite="lax")

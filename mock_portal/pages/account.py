@@ -22,9 +22,16 @@ async def root(request: Request) -> Response:
 
 
 async def login_form(request: Request) -> Response:
+    """The POSC's own Log In panel; after an in-place request found no session, it says so
+    (once)."""
     if portal.of(request).login != "simple":
         return RedirectResponse(gateway.LOGIN, status_code=303)
-    return security.login_page(request)
+    expired = request.cookies.get(security.NOTICE_COOKIE) == security.SESSION_EXPIRED_NOTICE
+    response = security.login_page(request, notice=rules.SESSION_EXPIRED if expired else None)
+    if security.NOTICE_COOKIE in request.cookies:
+        response.delete_cookie(security.NOTICE_COOKIE, path=menu.BASE, httponly=True,
+                               samesite="lax")
+    return response
 
 
 async def log_in(request: Request) -> Response:

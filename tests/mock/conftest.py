@@ -146,3 +146,23 @@ def browser_login(page, portal: MockPortal, email: str = "posc.demo@example.org"
     page.get_by_role("button", name="Verify").click()
     page.get_by_role("link", name="Provider Online Service Center (POSC)").click()
     page.get_by_role("link", name="Log Out").wait_for()
+
+
+def browser_simple_login(page, portal: MockPortal, user: str = "posc.demo",
+                         password: str = "Demo-Passw0rd!") -> None:
+    """The POSC's own login panel (`--login simple`), in a browser, by label and role."""
+    page.goto(f"{portal.url}/")
+    page.get_by_label("User ID", exact=True).fill(user)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log In").click()
+    page.get_by_role("link", name="Log Out").wait_for()
+
+
+def browser_search(page, portal: MockPortal, member_id: str = "100000000001",
+                   last_name: str = "RIVERA", first_name: str = "ANA") -> None:
+    """Member Search opened, filled in and sent (Search), in a browser; returns at once."""
+    page.goto(f"{portal.url}{MEMBER_SEARCH}")
+    page.get_by_label("Member ID", exact=True).fill(member_id)
+    page.get_by_label("Last Name", exact=True).fill(last_name)
+    page.get_by_label("First Name", exact=True).fill(first_name)
+    page.get_by_role("button", name="Search").click()

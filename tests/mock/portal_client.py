@@ -1,7 +1,8 @@
 """A small HTTP client for the mock portal's server-level tests: the standard library (cookies
 kept, redirects followed) and pyotp, a reader of what a page shows (its headings, alerts,
-notices, labels and values, buttons, links and tables), and a login the way the portal asks
-for it: the Virtual Gateway's chain, or the POSC's own panel."""
+notices, labels and values, buttons, links and tables), a login the way the portal asks
+for it (the Virtual Gateway's chain, or the POSC's own panel), and the ajax release's
+in-place requests, read as static/partial.js reads their JSF partial responses."""
 
 from __future__ import annotations
 
@@ -16,12 +17,19 @@ import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pyotp
 
 from mock_portal import fixture
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
+REGION = re.compile(r'<main\b[^>]*\bid="([^"]+)"[^>]*\bdata-faces-region|'
+                    r'<main\b[^>]*\bdata-faces-region[^>]*\bid="([^"]+)"')
+MAIN = re.compile(r"<main\b.*</main>", re.DOTALL)
+# The ajax release's in-place requests (mock_portal/partial.py)
+FACES_REQUEST = {"Faces-Request": "partial/ajax"}
+RENDER_HEADER = "Faces-Partial-Render"
 VOID = {"input", "img", "br", "meta", "link", "hr"}
 FROZEN = Path(__file__).parent.parent / "fixtures" / "frozen.yaml"
 
@@ -181,6 +189,47 @@ class Page:
     def __contains__(self, text: str) -> bool:
         return text in " ".join(html.unescape(self.html).split())
 
+    @property
+    def region_id(self) -> str:
+        """The id of the region an in-place answer replaces (the ajax release's <main>)."""
+        match = REGION.search(self.html)
+        assert match, "no region on the page"
+        return match.group(1) or match.group(2)
+
+    def main(self) -> Page:
+        """The page's <main> element alone, read as a page (what an in-place answer holds)."""
+        match = MAIN.search(self.html)
+        assert match, "no <main> on the page"
+        return Page.parse(self.status, self.url, match.group(0))
+
+
+@dataclass
+class Partial:
+    """A JSF partial response: the ajax release's answer to an in-place request."""
+
+    status: int
+    headers: dict[str, str]
+    body: str
+    elapsed_s: float
+
+    @property
+    def root(self) -> ElementTree.Element:
+        return ElementTree.fromstring(self.body.encode())
+
+    @property
+    def redirect(self) -> str | None:
+        found = self.root.find("redirect")
+        return None if found is None else found.get("url")
+
+    @property
+    def updates(self) -> dict[str, str]:
+        """The markup of each update, by the id of the element it replaces."""
+        return {update.get("id"): update.text or "" for update in self.root.iter("update")}
+
+    def region(self, url: str = "") -> Page:
+        """The one update's markup, read as a page (at `url`: the page's address stays)."""
+        [markup] = self.updates.values()
+        return Page.parse(self.status, url, markup)
 
 @functools.cache
 def code_period(fixture_path: str | None) -> int:
@@ -233,6 +282,42 @@ class PortalClient:
             fields["csrf_token"] = token
         body = urllib.parse.urlencode(fields).encode()
         return self._open(urllib.request.Request(self.url(path), data=body, method="POST"))
+
+    def partial(self, path: str, data: dict[str, str] | None = None, *,
+                region: str | None = "auto", token: str | None = "auto",
+                **params: str) -> Partial:
+        """An in-place request, as static/partial.js sends it: the same GET (`params`) or
+        form POST (`data`, with the last page's CSRF token unless `token` is given) plus
+        `Faces-Request: partial/ajax` and the id of the region shown (by default the last
+        page's; None: no such header). An update read becomes the last page, as it becomes
+        what the browser shows."""
+        headers = dict(FACES_REQUEST)
+        if region == "auto":
+            region = self.last.region_id if self.last else None
+        if region is not None:
+            headers[RENDER_HEADER] = region
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        body = None
+        if data is not None:
+            fields = dict(data)
+            if token == "auto":
+                fields["csrf_token"] = self.last.token if self.last else ""
+            elif token is not None:
+                fields["csrf_token"] = token
+            body = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(self.url(path) + query, data=body, headers=headers,
+                                         method="GET" if body is None else "POST")
+        started = time.monotonic()
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                status, found, text = response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            status, found, text = error.code, error.headers, error.read()
+        answer = Partial(status, {name.lower(): value for name, value in found.items()},
+                         text.decode(), time.monotonic() - started)
+        if answer.headers.get("content-type", "").startswith("text/xml") and answer.updates:
+            self.last = answer.region(self.last.url if self.last else "")
+        return answer
 
     def path(self) -> str:
         """The address of the page last opened, without host and query."""

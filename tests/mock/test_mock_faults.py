@@ -18,6 +18,8 @@ from tests.mock.conftest import (
     SESSION_EXPIRED,
     VG_LOGIN,
     VG_START,
+    browser_search,
+    browser_simple_login,
     search,
 )
 from tests.mock.portal_client import PortalClient
@@ -25,12 +27,13 @@ from tests.mock.portal_client import PortalClient
 
 def test_spec_is_parsed():
     spec = faults.parse("error_rate=0.1, latency_ms=200-800,session_ttl_s=60,"
-                        "lost_response_rate=0.05,seed=7")
+                        "lost_response_rate=0.05,lost_response_mode=cut,seed=7")
 
     assert spec == faults.Faults(error_rate=0.1, latency_ms=(200, 800), session_ttl_s=60.0,
-                                 lost_response_rate=0.05, seed=7)
+                                 lost_response_rate=0.05, lost_response_mode="cut", seed=7)
     assert faults.parse("latency_ms=300").latency_ms == (300, 300)
     assert faults.parse("") == faults.parse(None) == faults.Faults()
+    assert faults.Faults().lost_response_mode == "withhold"
 
 
 @pytest.mark.parametrize(("spec", "says"), [
@@ -40,6 +43,7 @@ def test_spec_is_parsed():
     ("latency_ms=fast", "latency_ms must be MS or MIN-MAX"),
     ("session_ttl_s=0", "session_ttl_s must be more than 0"),
     ("seed=1.5", "seed must be a whole number"),
+    ("lost_response_mode=drop", "lost_response_mode must be one of withhold, cut, not 'drop'"),
     ("chaos=1", "unknown fault 'chaos'"),
     ("error_rate", "must be NAME=VALUE"),
     ("seed=1,seed=2", "given twice"),
@@ -133,20 +137,28 @@ def test_faults_apply_to_the_gateways_pages(start_portal):
         assert response.status == 200
 
 
-def test_lost_response_commits_the_submission_and_never_answers(start_portal):
-    portal = start_portal(faults="lost_response_rate=1")
-    client = PortalClient.of(portal)
-    client.login()
+def submit_over(portal, client: PortalClient, *, timeout: float) -> http.client.HTTPConnection:
+    """A connection of its own that has sent the Disenrollment Submit for RIVERA, ANA."""
     page = search(client, "100000000001", "RIVERA", "ANA")
     assert page.panels == ["Disenrollment"]  # pages that commit nothing are answered
     cookie = "; ".join(f"{c.name}={c.value}" for c in client.cookies)
     body = urllib.parse.urlencode({**page.hidden(), "csrf_token": page.token, "reason": "Death",
                                    "action": "submit"})
     host, port = portal.url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=1.0)
-
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
     connection.request("POST", DISENROLLMENT, body=body, headers={
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    return connection
+
+
+@pytest.mark.parametrize("spec", ["lost_response_rate=1",
+                                  "lost_response_rate=1,lost_response_mode=withhold"])
+def test_lost_response_commits_the_submission_and_never_answers(start_portal, spec):
+    portal = start_portal(faults=spec)
+    client = PortalClient.of(portal)
+    client.login()
+    connection = submit_over(portal, client, timeout=1.0)
+
     with pytest.raises((TimeoutError, socket.timeout)):
         connection.getresponse()
     connection.close()
@@ -155,6 +167,67 @@ def test_lost_response_commits_the_submission_and_never_answers(start_portal):
     assert (sent["kind"], sent["member_id"]) == ("disenrollment", "100000000001")
     assert search(client, "100000000001", "RIVERA", "ANA").notices[0].startswith(
         "A disenrollment for this member is pending")
+
+
+def test_lost_response_cut_closes_the_connection_without_a_byte(start_portal):
+    portal = start_portal(faults="lost_response_rate=1,lost_response_mode=cut")
+    client = PortalClient.of(portal)
+    client.login()
+    connection = submit_over(portal, client, timeout=10.0)
+
+    # http.client's own words for a connection closed before any byte of a status line
+    with pytest.raises(http.client.RemoteDisconnected):
+        connection.getresponse()
+    connection.close()
+
+    [sent] = portal.transactions()
+    assert (sent["kind"], sent["member_id"]) == ("disenrollment", "100000000001")
+    assert client.get(MEMBER_SEARCH).status == 200  # other connections are not touched
+
+
+def test_connections_are_kept_alive_past_uvicorns_default(start_portal):
+    """What lets a browser reuse a connection, and so send a cut request again by itself."""
+    portal = start_portal()
+    host, port = portal.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("GET", "/_mock/health")
+    connection.getresponse().read()
+    before = connection.sock
+
+    time.sleep(6)  # uvicorn closes an idle connection after 5 s unless told otherwise
+    connection.request("GET", "/_mock/health")
+
+    assert connection.getresponse().status == 200
+    assert connection.sock is before  # the same connection, not a new one
+    connection.close()
+
+
+@pytest.mark.parametrize(("mode", "sent"), [("cut", 2), ("withhold", 1)])
+def test_chromium_sends_a_cut_submission_again_by_itself(start_portal, browser, mode, sent):
+    """A plain browser loop clicks Submit once. Cut, the POST's connection (a reused one)
+    closes empty and Chromium sends the same POST again: two disenrollments. Withheld, the
+    browser waits: one."""
+    portal = start_portal(login="simple",
+                          faults=f"lost_response_rate=1,lost_response_mode={mode}")
+    context = browser.new_context()
+    page = context.new_page()
+    browser_simple_login(page, portal)
+    browser_search(page, portal)
+    page.get_by_label("Disenrollment Reason", exact=True).select_option("Death")
+
+    if mode == "cut":  # the resent POST is cut too, on a new connection: Chromium gives up
+        with page.expect_event("requestfailed", timeout=30_000) as failed:
+            page.get_by_role("button", name="Submit").click(no_wait_after=True)
+        assert failed.value.failure == "net::ERR_EMPTY_RESPONSE"
+    else:
+        page.get_by_role("button", name="Submit").click(no_wait_after=True)
+        deadline = time.monotonic() + 30
+        while not portal.transactions():
+            assert time.monotonic() < deadline, "the submission was never committed"
+            time.sleep(0.2)
+        time.sleep(3)  # time enough for a resend, were there one
+    assert [row["member_id"] for row in portal.transactions()] == ["100000000001"] * sent
+    context.close()
 
 
 def test_lost_response_spares_a_refused_submission(start_portal):

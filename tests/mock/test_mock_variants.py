@@ -1,5 +1,6 @@
 """The portal's releases: restyled changes ids, classes and layout but no text, role or
-label; drifted changes exactly the four things docs/portal.md lists."""
+label; drifted changes exactly the four things docs/portal.md lists; ajax shows classic's
+texts, whether a panel comes as a page or in place (its mechanics: test_mock_ajax.py)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ def releases():
     from tests.conftest import MockPortal
 
     with MockPortal() as classic, MockPortal(variant="restyled") as restyled, \
-            MockPortal(variant="drifted") as drifted:
-        yield {"classic": classic, "restyled": restyled, "drifted": drifted}
+            MockPortal(variant="drifted") as drifted, MockPortal(variant="ajax") as ajax:
+        yield {"classic": classic, "restyled": restyled, "drifted": drifted, "ajax": ajax}
 
 
 def client_for(releases, name: str) -> PortalClient:
@@ -52,6 +53,28 @@ def walk(client: PortalClient) -> dict:
     seen["detail"] = client.get(GROUP_PRACTICE_INFO, provider="110000001A", location="1", page="3",
                                 practitioner="120000001A")
     seen["agreement"] = client.get(AGREEMENT, provider="110000001A")
+    return seen
+
+
+def walk_in_place(client: PortalClient) -> dict:
+    """The same panels on the ajax release, each the way it comes there: in place (the
+    region of a partial response) or as a page (its <main>)."""
+    seen = {}
+    search_form = {"provider_id": "110000000A", "action": "search"}
+    seen["member_search"] = client.get(MEMBER_SEARCH).main()
+    seen["refusal"] = client.partial(MEMBER_SEARCH, {
+        **search_form, "member_id": "100000000006", "last_name": "NGUYEN",
+        "first_name": "THANH"}).region()
+    seen["disenrollment"] = client.partial(MEMBER_SEARCH, {
+        **search_form, "member_id": "100000000001", "last_name": "RIVERA",
+        "first_name": "ANA"}).region()
+    seen["confirmation"] = client.partial(DISENROLLMENT, {
+        **seen["disenrollment"].hidden(), "reason": "Death", "action": "submit"}).region()
+    seen["providers"] = client.get(LIST_OF_PROVIDERS).main()
+    seen["locations"] = client.get(GROUP_PRACTICE_INFO, provider="110000001A").main()
+    seen["detail"] = client.partial(GROUP_PRACTICE_INFO, provider="110000001A", location="1",
+                                    page="3", practitioner="120000001A").region()
+    seen["agreement"] = client.get(AGREEMENT, provider="110000001A").main()
     return seen
 
 
@@ -79,6 +102,16 @@ def test_restyled_shows_every_text_role_and_label_of_classic(releases):
     for panel, page in classic.items():
         assert visible(restyled[panel]) == visible(page), panel
         assert set(page.ids).isdisjoint(restyled[panel].ids), panel
+
+
+def test_ajax_shows_every_text_role_and_label_of_classic_as_pages_and_in_place(releases):
+    classic = walk(client_for(releases, "classic"))
+    ajax = walk(client_for(releases, "ajax"))
+    in_place = walk_in_place(client_for(releases, "ajax"))
+
+    for panel, page in classic.items():
+        assert visible(ajax[panel]) == visible(page), panel
+        assert visible(in_place[panel]) == visible(page.main()), panel
 
 
 def test_restyled_uses_other_classes_and_layout(releases):
@@ -140,15 +173,18 @@ def aria(page, url: str) -> dict[str, str]:
             "menu": page.get_by_role("navigation", name="Provider Services").aria_snapshot()}
 
 
-def test_restyled_has_the_same_accessibility_tree_as_classic(releases, browser):
-    """What a screen reader (and a robot going by role and label) meets, panel by panel."""
+@pytest.mark.parametrize("release", ["restyled", "ajax"])
+def test_a_release_has_the_same_accessibility_tree_as_classic(releases, browser, release):
+    """What a screen reader (and a robot going by role and label) meets, panel by panel; on
+    ajax the refusal comes in place."""
     snapshots = {}
-    for name in ("classic", "restyled"):
+    for name in ("classic", release):
         releases[name].reset()
         page = browser.new_context().new_page()
         browser_login(page, releases[name])
         page.goto(f"{releases[name].url}{MEMBER_SEARCH}")
         page.get_by_role("button", name="Search").click()
+        page.get_by_role("alert").wait_for()
         snapshots[name] = [
             {"main": page.get_by_role("main").aria_snapshot()},
             aria(page, f"{releases[name].url}{GROUP_PRACTICE_INFO}?provider=110000001A&location=1"
@@ -157,7 +193,7 @@ def test_restyled_has_the_same_accessibility_tree_as_classic(releases, browser):
         page.context.close()
 
     assert "Member ID is required." in snapshots["classic"][0]["main"]
-    assert snapshots["restyled"] == snapshots["classic"]
+    assert snapshots[release] == snapshots["classic"]
 
 
 def gateway_pages(client: PortalClient) -> dict:
@@ -173,12 +209,12 @@ def gateway_pages(client: PortalClient) -> dict:
 def test_the_gateway_looks_the_same_whatever_the_variant(releases):
     """The gateway is another application than the POSC: a POSC release does not restyle it."""
     seen = {}
-    for name in ("classic", "restyled", "drifted"):
+    for name in ("classic", "restyled", "drifted", "ajax"):
         releases[name].reset()
         seen[name] = gateway_pages(PortalClient.of(releases[name]))
 
     for panel, page in seen["classic"].items():
-        for other in ("restyled", "drifted"):
+        for other in ("restyled", "drifted", "ajax"):
             assert visible(seen[other][panel]) == visible(page), (other, panel)
             assert seen[other][panel].ids == page.ids, (other, panel)
             assert "/static/gateway.css" in seen[other][panel].html
