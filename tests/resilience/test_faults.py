@@ -64,3 +64,19 @@ def test_a_page_that_failed_is_never_taken_for_an_expired_session(portal_factory
     assert "session expired" not in log
     assert_exactly_once(results(out), [t for t in portal.transactions() if t["kind"] == "disenrollment"])
 
+
+
+@pytest.mark.parametrize("mode", ["cut", "withhold"])
+def test_a_submit_whose_connection_is_cut_or_whose_answer_never_comes_is_sent_once(
+        portal_factory, tmp_path, bot_credentials, mode):
+    # cut: the connection closes before any byte of the answer, and Chromium would send the
+    # POST again by itself; withhold: no answer until the robot gives up. Either way the
+    # robot's Submit reaches the portal once and the record is settled by reading the portal.
+    portal = portal_factory(members=8, faults=f"lost_response_rate=0.5,lost_response_mode={mode},seed=11")
+    job = write_job(tmp_path, "disenroll_one_care", fb.PLAN, fb.disenroll_records(8),
+                    defaults={"reason": "Member request"})
+
+    summary = run_job(job, portal.url, tmp_path / "out", workers=2, credentials=fb.credentials())
+
+    assert summary.exit_code == 0, results(tmp_path / "out")
+    assert_exactly_once(results(tmp_path / "out"), portal.transactions())
