@@ -94,12 +94,32 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--pace", metavar="N/min", help="at most N records a minute across all workers (or N/h)")
     run.add_argument("--window", metavar="HH:MM-HH:MM",
                      help="start records only in this local-time window; the run waits for it and stops when it closes")
+    run.add_argument("--ledger", metavar="URL",
+                     help="several hosts: the PostgreSQL ledger (postgresql://...; default POSC_LEDGER_URL)")
+    run.add_argument("--queue", metavar="URL",
+                     help="several hosts: the Redis broker (redis://...; default POSC_QUEUE_URL)")
     run.add_argument("--login-gap", type=float, default=10.0, metavar="S",
                      help="at least S seconds between two logins of the run (default 10)")
     run.add_argument(
         "--browser-path", help="the Chromium to drive (default: POSC_CHROMIUM, Playwright's, the system's)"
     )
     run.set_defaults(handler=_run)
+
+    worker = commands.add_parser("worker", help="several hosts: a worker taking records from the broker")
+    worker.add_argument("--ledger", metavar="URL", help="the PostgreSQL ledger (default POSC_LEDGER_URL)")
+    worker.add_argument("--queue", metavar="URL", help="the Redis broker (default POSC_QUEUE_URL)")
+    worker.add_argument("--workers", type=_positive, default=1, help="processes, each with its own Chromium (1)")
+    worker.add_argument("--lease", type=float, default=60, metavar="S",
+                        help="how long a record stays this worker's without renewal (60)")
+    worker.add_argument("--redeliver-after", type=float, default=300, metavar="S",
+                        help="a task a lost worker took goes to another after this long (300)")
+    worker.set_defaults(handler=_worker)
+
+    status = commands.add_parser("status",
+                                 help="several hosts: each job's records per state and host, in flight, stuck")
+    status.add_argument("job", nargs="?", metavar="JOB", help="a job id, or a part of one (default: every job)")
+    status.add_argument("--ledger", metavar="URL", help="the PostgreSQL ledger (default POSC_LEDGER_URL)")
+    status.set_defaults(handler=_status)
 
     validate = commands.add_parser("validate", help="check job files (without a browser, unless --portal)")
     validate.add_argument("jobs", type=Path, nargs="+", metavar="JOB.yaml")
@@ -179,9 +199,49 @@ def _run(args: argparse.Namespace) -> int:
         browser_path=args.browser_path,
         pdf=not args.no_pdf,
     )
-    summary = run(config, flows=POSC, progress=progress.for_stream(sys.stdout))
+    ledger, queue = _servers(args)
+    if ledger:
+        from robots.scaleout.follower import run_distributed
+
+        summary = run_distributed(config, ledger, queue, progress=progress.for_stream(sys.stdout))
+    else:
+        summary = run(config, flows=POSC, progress=progress.for_stream(sys.stdout))
     _print_summary(summary)
     return summary.exit_code
+
+
+def _servers(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The ledger and the broker of a run on several hosts (both, or neither)."""
+    ledger = args.ledger or os.environ.get("POSC_LEDGER_URL")
+    queue = args.queue or os.environ.get("POSC_QUEUE_URL")
+    if bool(ledger) != bool(queue):
+        raise ConfigError("a run on several hosts needs both --ledger (PostgreSQL) and --queue (Redis)")
+    if ledger and not ledger.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("--ledger must be a postgresql:// address")
+    if queue and not queue.startswith(("redis://", "rediss://")):
+        raise ConfigError("--queue must be a redis:// address")
+    return ledger, queue
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from flows import POSC
+    from robots.scaleout.worker_command import serve
+
+    ledger, queue = _servers(args)
+    if not ledger:
+        raise ConfigError("posc worker needs --ledger (PostgreSQL) and --queue (Redis), or POSC_LEDGER_URL and "
+                          "POSC_QUEUE_URL")
+    return serve(ledger, queue, POSC, processes=args.workers, lease_s=args.lease,
+                 redeliver_after_s=args.redeliver_after)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from robots.scaleout.status import show
+
+    ledger = args.ledger or os.environ.get("POSC_LEDGER_URL")
+    if not ledger:
+        raise ConfigError("posc status needs --ledger (PostgreSQL) or POSC_LEDGER_URL")
+    return show(ledger, args.job, sys.stdout)
 
 
 def _print_summary(summary) -> None:

@@ -119,6 +119,10 @@ class RecordKind:
             out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
         return out
 
+    def from_fields(self, data: Mapping[str, Any]) -> Record:
+        """The record back from the ledger's fields (a worker on another host has no job file)."""
+        return self.build({name: self.parsers[name](value) for name, value in data.items() if value is not None})
+
 
 def _practitioner(value: object) -> str:
     # Names are listed "LAST, FIRST" on the List of Servicing Providers.

@@ -48,7 +48,9 @@ class Plan:
         }
 
 
-def prepare(config: RunConfig, progress: Progress) -> Plan:
+def prepare(config: RunConfig, progress: Progress, *, distributed: bool = False) -> Plan:
+    """`distributed`: the records are worked by `posc worker` processes on other hosts, with
+    their own credentials and no terminal to ask at."""
     job = load_job(config.job_path)
     if config.headed:
         _check_display()
@@ -67,15 +69,17 @@ def prepare(config: RunConfig, progress: Progress) -> Plan:
             job_sha256=checksum,
             confirmed=config.confirm_live_as,
         )
+    if distributed and not portal:
+        raise ConfigError("a run on several hosts needs --portal (or `portal:` in the job): workers on other "
+                          "hosts cannot reach a bundled mock started here")
     certification = None
     if job.certified_by is not None and not config.dry_run:
-        certification = Certification(
-            job.certified_by, certify=config.certify, ask=config.confirm_certification, note=progress.note
-        )
+        ask = None if distributed else config.confirm_certification
+        certification = Certification(job.certified_by, certify=config.certify, ask=ask, note=progress.note)
     out_dir = config.output_folder(job.title)
     JobFileErrors.raise_if_any(job.past_end_dates(dt.date.today(), finished=finished_keys(out_dir)))
     credentials = config.credentials
-    if credentials is None and not (out_dir / SqliteLedger.FILE_NAME).exists():
+    if credentials is None and not distributed and not (out_dir / SqliteLedger.FILE_NAME).exists():
         credentials = resolve_credentials(bundled_mock=portal is None)
     if credentials is not None and credentials.authenticator:
         authenticator(credentials.authenticator)  # a malformed key is a usage error, now

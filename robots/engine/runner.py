@@ -75,7 +75,7 @@ def run(config: RunConfig, *, flows: PortalFlows, progress: Progress | None = No
             with logging_to(out_dir):
                 summary = _run_locked(config, flows, plan, out_dir, progress)
                 if config.pdf:
-                    _print_pdf(summary.report, config)
+                    print_pdf_quietly(summary.report, config)
             # Last, once the ledger and the log are closed: the folder as this run leaves it.
             manifest.write(out_dir, job_sha256=plan.job_sha256)
             return summary
@@ -141,7 +141,7 @@ def _run_locked(config: RunConfig, flows: PortalFlows, plan: Plan, out_dir: Path
         ledger.close()
 
 
-def _print_pdf(report: Path, config: RunConfig) -> None:
+def print_pdf_quietly(report: Path, config: RunConfig) -> None:
     """The printed report is a copy for filing: a run whose records are settled never fails
     for want of it (report.html says all)."""
     try:
