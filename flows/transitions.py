@@ -13,7 +13,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.panels import Panel, login_shown, page_failed
 from robots.engine.flow import FlowContext, capture_evidence
-from robots.engine.page_status import failed_in_place, loaded, next_failure, server_failed
+from robots.engine.page_status import failed_in_place, forget, loaded, next_failure, server_failed
 from robots.errors import Rejection, SelectorError, ServerError, SessionExpired, TransientError
 
 # A page that failed (5xx, no answer) after a click that changes nothing on the server is
@@ -94,6 +94,7 @@ async def act(
     and waits with `arrive`. When the portal fails, does what a person would: Reload an error
     page (the browser sends the same request again, a form's POST included), or, when no
     answer came at all, the same click again from the same panel."""
+    forget(page)
     await action()
     for attempt in range(retries + 1):
         try:
@@ -114,6 +115,7 @@ async def _once_more(page: Page, action: Callable[[], Awaitable[None]], start: L
         loaded(page, response.status if response is not None else 200)
         return
     if await start.count():
+        forget(page)
         await action()
         return
     raise ServerError("the portal did not answer, and the panel to try again from is gone")
@@ -188,8 +190,14 @@ PANEL_SCRIPT = """(title, wantText) => {
 
 
 async def read_panel(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000) -> tuple[Locator, str]:
-    """The panel `title` heads (a locator, for a screenshot) and its text on one line."""
-    return await _mark_panel(title, want_text=True, panel=panel, timeout_ms=timeout_ms)
+    """The panel `title` heads and its text on one line, read in one round trip; the locator
+    is pinned to the panel as it is now (for its screenshot, taken at once)."""
+    try:
+        marker, text = await title.first.evaluate(PANEL_SCRIPT, True, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        # A failed page or the login panel (both passing), or else the portal changed.
+        raise (await page_failed(title.page, panel) or SelectorError(panel, "title", found=0)) from None
+    return title.page.locator(f'[data-posc-region="{marker}"]'), text
 
 
 async def capture_panel(ctx: FlowContext, title: Locator, *, name: str | None = None) -> str | None:
@@ -226,14 +234,20 @@ async def capture_panels(ctx: FlowContext, first: Locator, second: Locator, *, n
 
 
 async def region(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000) -> Locator:
-    """The panel `title` heads, for a screenshot of that panel only."""
-    return (await _mark_panel(title, want_text=False, panel=panel, timeout_ms=timeout_ms))[0]
-
-
-async def _mark_panel(title: Locator, *, want_text: bool, panel: str, timeout_ms: float) -> tuple[Locator, str]:
+    """The panel `title` heads: its nearest ancestor holding more than the title. Found again
+    at each use, as Playwright's locators are: a JSF portal re-renders a panel in place (new
+    elements, new ids), and a region pinned to the old element would never see the new rows."""
     try:
-        marker, text = await title.first.evaluate(PANEL_SCRIPT, want_text, timeout=timeout_ms)
+        text = " ".join((await title.first.inner_text(timeout=timeout_ms)).split())
     except PlaywrightTimeout:
-        # A failed page or the login panel (both passing), or else the portal changed.
         raise (await page_failed(title.page, panel) or SelectorError(panel, "title", found=0)) from None
-    return title.page.locator(f'[data-posc-region="{marker}"]'), text
+    return title.first.locator(f"xpath=ancestor::*[normalize-space(.) != {_xpath_literal(text)}][1]")
+
+
+def _xpath_literal(text: str) -> str:
+    """`text` as an XPath 1.0 string literal (which has no escapes: quotes are concatenated)."""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return "concat(" + ", \"'\", ".join(f"'{part}'" for part in text.split("'")) + ")"

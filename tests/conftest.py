@@ -72,6 +72,20 @@ def fast_mfa_default_fixture() -> Path:
     return path
 
 
+# `pytest --portal-variant ajax tests/flows tests/resilience` runs those suites on the mock's
+# in-place (JSF/AJAX) release: every mock a test starts without a variant of its own is that one.
+DEFAULT_VARIANT: list[str | None] = [None]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--portal-variant", default=None,
+                     help="the mock portal's release for every test that names none (classic, restyled, ajax)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    DEFAULT_VARIANT[0] = config.getoption("--portal-variant")
+
+
 class MockPortal(PortalProcess):
     """The mock portal process plus its inspection endpoint. Without a fixture: the bundled
     default, with the tests' short verification-code step."""
@@ -79,6 +93,8 @@ class MockPortal(PortalProcess):
     def __init__(self, **options) -> None:
         if options.get("fixture") is None:
             options["fixture"] = fast_mfa_default_fixture()
+        if options.get("variant") is None:
+            options["variant"] = DEFAULT_VARIANT[0]
         super().__init__(**options)
 
     def transactions(self) -> list[dict]:

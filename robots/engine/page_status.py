@@ -65,6 +65,14 @@ def loaded(page: Page, status: int) -> None:
     _in_place[page] = False
 
 
+def forget(page: Page) -> None:
+    """Before an action whose answer may be an in-place update: the page shows what it showed,
+    and the failure of an earlier load must not be taken for this action's (an in-place answer
+    comes after the click has returned)."""
+    _last_status.pop(page, None)
+    _in_place.pop(page, None)
+
+
 def next_failure(page: Page) -> asyncio.Future[int]:
     """A future that ends with the status of the page's next failed load (5xx, no answer).
     Cancel it when the wait is over."""

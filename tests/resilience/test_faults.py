@@ -19,8 +19,10 @@ RETRY = Retry(attempts=8, initial_s=0.2, max_s=2.0, jitter_s=0.2)
 
 
 def run_under_faults(portal_factory, tmp_path, *, members: int, unlinks: int, seed: int,
-                     workers: int = 2, timeout_s: float = 600) -> None:
-    portal = portal_factory(members=members, practitioners=max(unlinks, 1), faults=f"{FAULTS},seed={seed}")
+                     workers: int = 2, timeout_s: float = 600, variant: str | None = None,
+                     lost: str = "withhold", faults: str = FAULTS) -> None:
+    portal = portal_factory(members=members, practitioners=max(unlinks, 1), variant=variant,
+                            faults=f"{faults},lost_response_mode={lost},seed={seed}")
     disenroll = write_job(tmp_path, "disenroll_one_care", fb.PLAN, fb.disenroll_records(members),
                           defaults={"reason": "Member request"})
     unlink = write_job(tmp_path, "group_unlink", fb.GROUP, fb.unlink_records(unlinks, END_DATE))
@@ -41,11 +43,23 @@ def test_every_record_done_exactly_once_under_all_faults_at_once(portal_factory,
     run_under_faults(portal_factory, tmp_path, members=8, unlinks=2, seed=11)
 
 
+def test_on_a_portal_that_updates_in_place_under_all_faults_and_cut_connections(portal_factory, tmp_path,
+                                                                            bot_credentials):
+    # The JSF/RichFaces mechanics: panels re-rendered in place after a delay, new ids each
+    # time, 5xx answers to in-place requests; and Submits whose connection is cut. (Sessions
+    # that expire as well, and slower answers, are the soak's: here they would take minutes.)
+    run_under_faults(portal_factory, tmp_path, members=6, unlinks=2, seed=13, variant="ajax", lost="cut",
+                     faults="error_rate=0.15,latency_ms=50-400,lost_response_rate=0.25")
+
+
 @pytest.mark.soak
-def test_soak_150_disenrollments_and_30_unlinks_under_all_faults(portal_factory, tmp_path, bot_credentials):
-    # Every answer is 0.1-1.5 s late and a tenth never comes: four workers wait side by side
-    # (10-20 minutes here).
-    run_under_faults(portal_factory, tmp_path, members=150, unlinks=30, seed=12, workers=4, timeout_s=3600)
+@pytest.mark.parametrize(("variant", "lost"), [(None, "withhold"), ("ajax", "withhold"), ("ajax", "cut")])
+def test_soak_150_disenrollments_and_30_unlinks_under_all_faults(portal_factory, tmp_path, bot_credentials,
+                                                                 variant, lost):
+    # Every answer is 0.1-1.5 s late and a tenth never comes (or its connection is cut): four
+    # workers wait side by side (10-20 minutes here, each).
+    run_under_faults(portal_factory, tmp_path, members=150, unlinks=30, seed=12, workers=4, timeout_s=3600,
+                     variant=variant, lost=lost)
 
 
 def test_a_page_that_failed_is_never_taken_for_an_expired_session(portal_factory, tmp_path, bot_credentials):
