@@ -4,6 +4,7 @@ spaced, a refusal never tried again. Time is a fake clock: waits are recorded, n
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pyotp
 import pytest
@@ -14,6 +15,13 @@ from robots.errors import ConfigError, LoginRefused
 from robots.one_time_codes import OneTimeCodes, authenticator
 
 KEY = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def run(coroutine):
+    """`asyncio.run` in a thread of its own: a test process may already run pytest-playwright's
+    event loop in its main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=60)
 
 
 class Clock:
@@ -42,7 +50,7 @@ def codes(tmp_path, clock, user="bot@example.org") -> OneTimeCodes:
 
 
 def test_a_code_is_the_authenticators_code_of_the_current_step(tmp_path, clock):
-    code = asyncio.run(codes(tmp_path, clock).next())
+    code = run(codes(tmp_path, clock).next())
 
     assert code == pyotp.TOTP(KEY).at(clock.now)
     assert clock.slept == []
@@ -52,7 +60,7 @@ def test_a_second_login_within_one_step_waits_for_the_next_step(tmp_path, clock)
     source = codes(tmp_path, clock)
     clock.now = 30 * 40_000 + 10  # 10 s into a step
 
-    first, second = asyncio.run(_twice(source))
+    first, second = run(_twice(source))
 
     assert first != second
     assert clock.slept == [pytest.approx(20)]
@@ -65,15 +73,15 @@ async def _twice(source: OneTimeCodes) -> tuple[str, str]:
 
 def test_a_later_run_on_this_machine_never_reuses_the_step_an_earlier_run_used(tmp_path, clock):
     clock.now = 30 * 40_000 + 5
-    asyncio.run(codes(tmp_path, clock).next())
+    run(codes(tmp_path, clock).next())
 
-    asyncio.run(codes(tmp_path, clock).next())  # another run: a new object, the same folder
+    run(codes(tmp_path, clock).next())  # another run: a new object, the same folder
 
     assert clock.slept == [pytest.approx(25)]
 
 
 def test_the_remembered_step_is_no_secret(tmp_path, clock):
-    asyncio.run(codes(tmp_path, clock).next())
+    run(codes(tmp_path, clock).next())
 
     for file in tmp_path.iterdir():
         assert KEY not in file.read_text() and "bot@example.org" not in file.name
@@ -102,7 +110,7 @@ def test_logins_are_spaced_by_the_gap_and_counted(clock):
             async with budget.turn():
                 budget.logged_in()
 
-    asyncio.run(two_logins())
+    run(two_logins())
 
     assert budget.logins == 2
     assert clock.slept == [pytest.approx(10)]
@@ -118,9 +126,9 @@ def test_a_refused_login_is_never_tried_again(clock):
             raise LoginRefused("https://posc.example", "The email or password is incorrect.")
 
     with pytest.raises(LoginRefused):
-        asyncio.run(log_in())
+        run(log_in())
     with pytest.raises(LoginRefused, match="The email or password is incorrect"):
-        asyncio.run(log_in())
+        run(log_in())
 
     assert tries == [1]
 
@@ -129,7 +137,7 @@ def test_a_portal_asking_for_a_code_without_an_authenticator_key_stops_the_login
     budget = LoginBudget("https://posc.example", gap_s=0, codes=None, clock=clock)
 
     with pytest.raises(LoginRefused, match="POSC_TOTP_SECRET"):
-        asyncio.run(budget.code())
+        run(budget.code())
 
 
 def test_a_sixteen_character_key_is_an_authenticators_key_too():

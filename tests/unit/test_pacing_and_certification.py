@@ -4,6 +4,7 @@ Agreement by the person the job names."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 
 import pytest
@@ -15,6 +16,13 @@ from robots.errors import ConfigError, NotCertified
 from robots.jobfile.job import Certifier
 
 TODAY = dt.date(2026, 12, 1)
+
+
+def run(coroutine):
+    """`asyncio.run` in a thread of its own: a test process may already run pytest-playwright's
+    event loop in its main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=60)
 
 
 def at(hour: int, minute: int = 0) -> dt.datetime:
@@ -68,7 +76,7 @@ def test_the_run_waits_for_its_window_and_says_so(monkeypatch):
     monkeypatch.setattr(pacing_module.asyncio, "sleep", sleep)
     pacing = Pacing(window=Window.parse("22:00-06:00"), now=lambda: at(21))
 
-    asyncio.run(pacing.wait_for_window(notes.append))
+    run(pacing.wait_for_window(notes.append))
 
     assert slept == [3600]
     assert "opens in 1 h 0 min" in notes[0]
@@ -88,7 +96,7 @@ def test_pace_spaces_record_starts_across_workers(monkeypatch):
     async def three_workers_four_records() -> None:
         await asyncio.gather(*(pace.take() for _ in range(4)))
 
-    asyncio.run(three_workers_four_records())
+    run(three_workers_four_records())
 
     assert slept == [pytest.approx(2)] * 3  # 30/min: one record every 2 s, the first at once
 
@@ -100,8 +108,8 @@ TEXT = "I certify under the pains and penalties of perjury that this information
 def test_certify_ahead_of_time_records_the_text_the_panel_showed():
     certification = Certification(CERTIFIER, certify="dana  whitfield", ask=None)
 
-    asyncio.run(certification.certify(TEXT))
-    asyncio.run(certification.certify(TEXT))
+    run(certification.certify(TEXT))
+    run(certification.certify(TEXT))
 
     [record] = [c.as_dict() for c in certification.records]
     assert record["name"] == "Dana Whitfield" and record["how"] == "--certify" and record["text"] == TEXT
@@ -111,8 +119,8 @@ def test_at_a_terminal_the_person_is_asked_once_with_the_text():
     asked = []
     certification = Certification(CERTIFIER, certify=None, ask=lambda q: asked.append(q) or True)
 
-    asyncio.run(certification.certify(TEXT))
-    asyncio.run(certification.certify(TEXT))
+    run(certification.certify(TEXT))
+    run(certification.certify(TEXT))
 
     assert len(asked) == 1 and TEXT in asked[0] and "Dana Whitfield (Practice Manager)" in asked[0]
     assert certification.records[0].how == "at the terminal"
@@ -122,15 +130,15 @@ def test_no_yes_submits_nothing():
     certification = Certification(CERTIFIER, certify=None, ask=lambda q: False)
 
     with pytest.raises(NotCertified, match="Dana Whitfield did not certify"):
-        asyncio.run(certification.certify(TEXT))
+        run(certification.certify(TEXT))
 
 
 def test_a_changed_agreement_text_is_not_covered_by_a_certification_given_ahead_of_time():
     certification = Certification(CERTIFIER, certify="Dana Whitfield", ask=None)
-    asyncio.run(certification.certify(TEXT))
+    run(certification.certify(TEXT))
 
     with pytest.raises(NotCertified, match="changed"):
-        asyncio.run(certification.certify(TEXT + " Also this."))
+        run(certification.certify(TEXT + " Also this."))
 
 
 def test_only_the_person_the_job_names_may_certify():
