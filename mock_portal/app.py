@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from mock_portal import gateway, menu, security, server
 from mock_portal.faults import FaultMiddleware, Faults
 from mock_portal.gateway import Gateway
-from mock_portal.pages import account, enrollment, group_practice, inspection, profile
+from mock_portal.pages import account, batch_files, enrollment, group_practice, inspection, profile
 from mock_portal.pages import gateway as vg
 from mock_portal.partial import PartialMiddleware
 from mock_portal.portal import Portal
@@ -57,6 +57,9 @@ ROUTES = [
     Route(menu.GROUP_PRACTICE_INFO, group_practice.group_practice_info, methods=["GET", "POST"]),
     Route(menu.AGREEMENT, profile.agreement, methods=["GET", "POST"]),
     Route(menu.PROFILE_STATUS_PAGE, profile.profile_status, methods=["GET"]),
+    # Manage Batch Files (the 834 that confirms a plan's disenrollments)
+    Route(menu.BATCH_FILES_PAGE, batch_files.batch_files, methods=["GET"]),
+    Route(menu.BATCH_FILE_DOWNLOAD, batch_files.download, methods=["GET"]),
     # Every other menu item
     Route(menu.BASE + "/{key}.jsf", account.menu_item, methods=["GET"]),
     # Mock only
@@ -64,6 +67,9 @@ ROUTES = [
     Route("/_mock/logins", inspection.logins, methods=["GET"]),
     Route("/_mock/reset", inspection.reset, methods=["POST"]),
     Route("/_mock/health", inspection.health, methods=["GET"]),
+    Route("/_mock/834", inspection.batch_file_834, methods=["GET"]),
+    Route("/_mock/advance", inspection.advance, methods=["POST"]),
+    Route("/_mock/today", inspection.today, methods=["GET"]),
     Mount(STATIC_URL, StaticFiles(directory=PACKAGE / "static"), name="static"),
 ]
 

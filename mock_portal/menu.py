@@ -1,9 +1,10 @@
 """The Provider Services menu (the unlink job aid's), and the page addresses that follow it.
 
 Each item's key is its menu path (`ManageMembers_Enrollment`); its address is
-`/EHSProviderPortal/<key>.jsf`, or the workflow's first panel for the two leaves this portal
-implements. Sub-items show only under the expanded item, so a label that appears twice in the
-tree ("Enrollment") is never shown twice at once.
+`/EHSProviderPortal/<key>.jsf`, or the first panel of a leaf this portal implements (the two
+job aids' workflows, the status inquiry, and Manage Batch Files, where the 834 is). Sub-items
+show only under the expanded item, so a label that appears twice in the tree ("Enrollment")
+is never shown twice at once.
 """
 
 from __future__ import annotations
@@ -29,12 +30,17 @@ AGREEMENT = f"{BASE}/{UPDATE_PROFILE}/Agreement.jsf"
 PROFILE_STATUS = "ManageProviderInformation_MaintainProfile_InquireProfileUpdateStatus"
 PROFILE_STATUS_PAGE = f"{BASE}/{PROFILE_STATUS}/Status.jsf"
 
+BATCH_FILES = "ManageBatchFiles"
+BATCH_FILES_PAGE = f"{BASE}/{BATCH_FILES}/BatchFiles.jsf"
+BATCH_FILE_DOWNLOAD = f"{BASE}/{BATCH_FILES}/Download.jsf"
+
 # Leaves that lead somewhere in this portal; every other leaf is "not available".
 WORKFLOW_PAGES = {
     "Home": HOME,
     ENROLL_DISENROLL: MEMBER_SEARCH,
     UPDATE_PROFILE: LIST_OF_PROVIDERS,
     PROFILE_STATUS: PROFILE_STATUS_PAGE,
+    BATCH_FILES: BATCH_FILES_PAGE,
 }
 
 

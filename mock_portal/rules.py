@@ -53,6 +53,8 @@ END_BEFORE_TODAY = ("End Date cannot be before today's date. MassHealth will not
 SAVED = "Your changes have been saved. Select Submit to submit the update request."
 NO_CHANGES = "There are no changes to submit."
 MUST_AGREE = "You must certify the agreement before submitting."
+# Manage Batch Files
+NO_BATCH_FILE = "There is no batch file for the month selected."
 
 # The Member Search fields in the panel's order, with their labels.
 SEARCH_FIELDS = (("provider_id", "Provider ID"), ("member_id", "Member ID"),

@@ -17,7 +17,9 @@ from pathlib import Path
 from mock_portal import seeding
 from mock_portal.fixture import ADDRESS_FIELDS, Address, Fixture, GatewaySettings
 
-SCHEMA_VERSION = "2"  # 2: the Virtual Gateway's accounts and login state
+# 2: the Virtual Gateway's accounts and login state; 3: disenrollments by plan and date (the
+# 834), request statuses computed from the clock (no status column), the clock's offset
+SCHEMA_VERSION = "3"
 PAGE_SIZE = 10
 FIRST_REQUEST_ID = 4100001
 
@@ -53,9 +55,14 @@ CREATE TABLE IF NOT EXISTS transactions (seq INTEGER PRIMARY KEY AUTOINCREMENT,
     body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS update_requests (line INTEGER PRIMARY KEY AUTOINCREMENT,
     request_id INTEGER NOT NULL, provider_id TEXT NOT NULL, user_id TEXT NOT NULL,
-    submitted_on TEXT NOT NULL, description TEXT NOT NULL, status TEXT NOT NULL);
+    submitted_on TEXT NOT NULL, description TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS update_requests_by_id ON update_requests (request_id);
 CREATE INDEX IF NOT EXISTS update_requests_by_provider ON update_requests (provider_id, line);
+CREATE TABLE IF NOT EXISTS disenrollments (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    provider_id TEXT NOT NULL, member_id TEXT NOT NULL, last_name TEXT NOT NULL,
+    first_name TEXT NOT NULL, reason TEXT NOT NULL, effective_date TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS disenrollments_by_plan ON disenrollments (provider_id,
+    effective_date);
 CREATE TABLE IF NOT EXISTS vg_accounts (user_id TEXT PRIMARY KEY, failures INTEGER NOT NULL,
     locked_until REAL, last_step INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vg_pending (pending_id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
@@ -66,8 +73,8 @@ CREATE TABLE IF NOT EXISTS logins (seq INTEGER PRIMARY KEY AUTOINCREMENT, body T
 """
 # Everything `reset` empties, in an order that never leaves a dangling reference.
 TABLES = ("session_changes", "sessions", "vg_sessions", "vg_pending", "vg_accounts", "logins",
-          "transactions", "update_requests", "servicing", "locations", "members", "grants",
-          "users", "providers", "meta")
+          "transactions", "disenrollments", "update_requests", "servicing", "locations",
+          "members", "grants", "users", "providers", "meta")
 
 
 def address_line(row: sqlite3.Row, *, prefix: str = "") -> str:
@@ -113,6 +120,7 @@ class Store:
     def _load_settings(self) -> None:
         meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         self.frozen_today = dt.date.fromisoformat(meta["today"]) if meta.get("today") else None
+        self.clock_offset_days = int(meta.get("clock_offset_days", "0"))
         self.disenrollment_reasons: tuple[str, ...] = tuple(json.loads(meta["reasons"]))
         self.gateway = GatewaySettings(**json.loads(meta["gateway"]))
 
@@ -131,12 +139,25 @@ class Store:
             self._scratch = None
 
     def today(self) -> dt.date:
-        """The portal's clock: the fixture's frozen `today`, else the real date."""
-        return self.frozen_today or dt.date.today()
+        """The portal's clock: the fixture's frozen `today`, else the real date, moved on by
+        the days `advance` added. Every rule that depends on "today" reads it here."""
+        base = self.frozen_today or dt.date.today()
+        return base + dt.timedelta(days=self.clock_offset_days)
+
+    def advance(self, days: int) -> dt.date:
+        """Moves the portal's clock `days` forward (kept across restarts with `--db`; `reset`
+        sets it back); returns the new today."""
+        offset = self.clock_offset_days + days
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('clock_offset_days', ?)",
+                            (str(offset),))
+        self.clock_offset_days = offset
+        return self.today()
 
     def reset(self) -> None:
         """Back to the fixture's state: transactions, requests, sessions and the Virtual
-        Gateway's login state (failures, locks, used codes, the login log) cleared."""
+        Gateway's login state (failures, locks, used codes, the login log) cleared, and the
+        clock back at the fixture's today."""
         fixture = self.fixture
         with self.db:
             for table in TABLES:
@@ -179,6 +200,10 @@ class Store:
         return self.db.execute(
             "SELECT p.* FROM grants g JOIN providers p USING (provider_id)"
             " WHERE g.user_id = ? AND g.provider_id = ?", (user_id, provider_id)).fetchone()
+
+    def provider(self, provider_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM providers WHERE provider_id = ?",
+                               (provider_id,)).fetchone()
 
     def provider_name(self, provider_id: str) -> str:
         row = self.db.execute("SELECT name FROM providers WHERE provider_id = ?",
@@ -227,10 +252,16 @@ class Store:
     def record_disenrollment(self, *, user_id: str, provider_id: str, member: sqlite3.Row,
                              reason: str, effective: dt.date) -> None:
         """Marks the member's disenrollment pending and logs the submission, in one
-        transaction. A second submission is recorded too (the robot prevents duplicates)."""
+        transaction. A second submission is recorded too (the robot prevents duplicates).
+        The plan's 834 is built from the `disenrollments` rows (indexed by plan and date)."""
         with self.db:
             self.db.execute("UPDATE members SET pending_effective_date = ? WHERE member_id = ?",
                             (effective.isoformat(), member["member_id"]))
+            self.db.execute(
+                "INSERT INTO disenrollments (provider_id, member_id, last_name, first_name,"
+                " reason, effective_date) VALUES (?, ?, ?, ?, ?, ?)",
+                (provider_id, member["member_id"], member["last_name"], member["first_name"],
+                 reason, effective.isoformat()))
             self._log({"kind": "disenrollment", "user_id": user_id, "provider_id": provider_id,
                        "submitted_at": _now(), "member_id": member["member_id"],
                        "last_name": member["last_name"], "first_name": member["first_name"],
@@ -252,7 +283,7 @@ class Store:
                                f" end date {end_date:%m/%d/%Y}")
                 self.db.execute(
                     "INSERT INTO update_requests (request_id, provider_id, user_id,"
-                    " submitted_on, description, status) VALUES (?, ?, ?, ?, ?, 'Pending')",
+                    " submitted_on, description) VALUES (?, ?, ?, ?, ?)",
                     (request_id, provider_id, user_id, submitted_on, description))
                 self.db.execute("UPDATE servicing SET requested_end_date = ?"
                                 " WHERE servicing_id = ?",
@@ -270,6 +301,22 @@ class Store:
         return self.db.execute(
             "SELECT r.* FROM grants g JOIN update_requests r USING (provider_id)"
             " WHERE g.user_id = ? ORDER BY r.line DESC LIMIT ?", (user_id, limit)).fetchall()
+
+    def disenrollment_months(self, provider_id: str) -> list[str]:
+        """The months ("YYYY-MM") in which the plan's accepted disenrollments take effect,
+        latest first."""
+        return [row[0] for row in self.db.execute(
+            "SELECT DISTINCT substr(effective_date, 1, 7) FROM disenrollments"
+            " WHERE provider_id = ? ORDER BY 1 DESC", (provider_id,))]
+
+    def disenrollments(self, provider_id: str, first: dt.date, last: dt.date
+                       ) -> list[sqlite3.Row]:
+        """The plan's accepted disenrollments effective from `first` to `last`, in the order
+        they were accepted (duplicates included)."""
+        return self.db.execute(
+            "SELECT * FROM disenrollments WHERE provider_id = ?"
+            " AND effective_date BETWEEN ? AND ? ORDER BY seq",
+            (provider_id, first.isoformat(), last.isoformat())).fetchall()
 
     def _log(self, transaction: dict) -> None:
         self.db.execute("INSERT INTO transactions (body) VALUES (?)", (json.dumps(transaction),))

@@ -76,7 +76,7 @@ async def home(request: Request) -> Response:
 @panel
 async def menu_item(request: Request) -> Response:
     """`/EHSProviderPortal/<menu path>.jsf`: a parent item shows the home page with itself
-    expanded; a leaf outside the two workflows says it is not available."""
+    expanded; a leaf this portal does not implement says it is not available."""
     p = portal.of(request)
     item = menu.ITEMS.get(request.path_params["key"])
     if item is None:

@@ -4,12 +4,13 @@ Group Practice Info (steps 6-10) has its own module."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from mock_portal import forms, menu, portal, rules
+from mock_portal import forms, menu, portal, processing, rules
 from mock_portal.faults import mark_submission_committed
 from mock_portal.security import panel
 from mock_portal.store import address_line
@@ -122,6 +123,11 @@ def _dba_addresses(changes: list[tuple[sqlite3.Row, object]]) -> list[str]:
 
 @panel
 async def profile_status(request: Request) -> Response:
+    """The user's requests, each with its status by the portal's clock (processing.py)."""
     p = portal.of(request)
+    today = p.store.today()
+    requests = [{**dict(row), "status": processing.status(
+                    row["request_id"], dt.date.fromisoformat(row["submitted_on"]), today)}
+                for row in p.store.update_requests(request.state.session.user_id)]
     return p.pages.render(request, "profile_status.html", menu_key=menu.PROFILE_STATUS,
-                          requests=p.store.update_requests(request.state.session.user_id))
+                          requests=requests)

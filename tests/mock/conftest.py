@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 
@@ -25,6 +26,8 @@ GROUP_PRACTICE_INFO = f"{PROFILE}/GroupPracticeInfo.jsf"
 AGREEMENT = f"{PROFILE}/Agreement.jsf"
 PROFILE_STATUS = (f"{BASE}/ManageProviderInformation_MaintainProfile_InquireProfileUpdateStatus"
                   "/Status.jsf")
+BATCH_FILES = f"{BASE}/ManageBatchFiles/BatchFiles.jsf"
+BATCH_FILE_DOWNLOAD = f"{BASE}/ManageBatchFiles/Download.jsf"
 # The Virtual Gateway (--login gateway, the default)
 VG_START = "/vg/"
 VG_LOGIN = "/vg/login"
@@ -166,3 +169,33 @@ def browser_search(page, portal: MockPortal, member_id: str = "100000000001",
     page.get_by_label("Last Name", exact=True).fill(last_name)
     page.get_by_label("First Name", exact=True).fill(first_name)
     page.get_by_role("button", name="Search").click()
+
+
+def mock_call(portal: MockPortal, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
+    """A mock-only endpoint: its status, headers (lower-case names) and body, errors too."""
+    request = urllib.request.Request(f"{portal.url}{path}", method=method,
+                                     data=b"" if method == "POST" else None)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def advance(portal: MockPortal, days: int) -> str:
+    """Moves the portal's clock `days` forward (/_mock/advance); returns its new today."""
+    status, _, body = mock_call(portal, f"/_mock/advance?days={days}", "POST")
+    assert status == 200, body
+    return json.loads(body)["today"]
+
+
+def portal_today(portal: MockPortal) -> str:
+    return json.loads(mock_call(portal, "/_mock/today")[2])["today"]
+
+
+def mock_834(portal: MockPortal, plan: str, month: str) -> str:
+    """The plan's 834 for the month (/_mock/834), as text."""
+    status, headers, body = mock_call(portal, f"/_mock/834?plan={plan}&month={month}")
+    assert status == 200, body
+    assert headers["content-type"].startswith("text/plain")
+    return body.decode("ascii")

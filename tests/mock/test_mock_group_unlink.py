@@ -314,7 +314,7 @@ def test_inquire_profile_update_status_lists_the_request(qa):
     assert page.texts("th") == ["Request ID", "Provider ID", "Submitted", "Description", "Status"]
     assert page.texts("td")[1:] == ["110000001A", "03/15/2026",
                                     "Unlink SMITH, JOHN from MAIN STREET CLINIC, end date 12/31/2026",
-                                    "Pending"]
+                                    "Submitted"]
 
 
 def test_unknown_location_or_practitioner_says_the_item_is_gone(qa):

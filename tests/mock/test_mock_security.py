@@ -30,7 +30,8 @@ EXPIRED = "Your session has expired. Please log in again."
 PANELS = [menu.HOME, MEMBER_SEARCH, DISENROLLMENT, LIST_OF_PROVIDERS,
           f"{STEPS}?provider=110000001A", f"{GROUP_PRACTICE_INFO}?provider=110000001A&location=1",
           f"{AGREEMENT}?provider=110000001A", PROFILE_STATUS, "/EHSProviderPortal/ManageMembers.jsf",
-          "/EHSProviderPortal/ProviderSearch.jsf"]
+          "/EHSProviderPortal/ProviderSearch.jsf", menu.BATCH_FILES_PAGE,
+          f"{menu.BATCH_FILE_DOWNLOAD}?provider=110000000A&month=2026-03"]
 
 
 def test_root_leads_to_the_virtual_gateway(mock_portal):
