@@ -145,6 +145,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="gateway: the Virtual Gateway chain (default); simple: one User ID panel")
     portal.set_defaults(handler=_portal)
 
+    reconcile = commands.add_parser("reconcile", help="each done disenrollment of a run against the plan's 834 files")
+    reconcile.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    reconcile.add_argument("files", type=Path, nargs="+", metavar="FILE.834")
+    reconcile.set_defaults(handler=_reconcile)
+
     verify = commands.add_parser("verify", help="check a run folder against its manifest.json (SHA-256 of each file)")
     verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     verify.set_defaults(handler=_verify)
@@ -320,6 +325,31 @@ def _demo(args: argparse.Namespace) -> int:
 
     out = args.out or Path("posc-runs") / f"demo-{dt.datetime.now():%Y%m%d-%H%M%S}"
     return run_demo(out, workers=args.workers, headed=args.headed)
+
+
+def _reconcile(args: argparse.Namespace) -> int:
+    """0: every done disenrollment is confirmed by an 834; 1: some is not (yet); 2: bad input."""
+    from robots.followup.packet import repack
+    from robots.followup.reconcile import CONFIRMED, NOT_OURS, reconcile
+    from robots.followup.x12_834 import X12Error
+
+    try:
+        findings = reconcile(args.run_dir, args.files)
+    except X12Error as error:
+        raise ConfigError(str(error)) from None
+    repack(args.run_dir)
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.status] = counts.get(finding.status, 0) + 1
+    for finding in findings:
+        if finding.status not in (CONFIRMED,):
+            where = f"record {finding.record}" if finding.record else "a termination"
+            print(f"  {where} ({redact(finding.member_id)}): {finding.status}"
+                  + (f" (expected {finding.expected}, the 834 says {finding.found})" if finding.found else ""))
+    print(f"{args.run_dir}: " + ", ".join(f"{status} {n}" for status, n in counts.items()))
+    print(f"written: {args.run_dir / 'reconciliation.json'}, reconciliation.csv, report.html")
+    done = [f for f in findings if f.status != NOT_OURS]
+    return EXIT_OK if all(f.status == CONFIRMED for f in done) else EXIT_RECORDS
 
 
 def _verify(args: argparse.Namespace) -> int:

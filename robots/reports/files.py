@@ -20,7 +20,7 @@ from robots.reports.rows import RunInfo, result_rows, totals
 def write_all(out_dir: Path, info: RunInfo, entries: list[Entry], *, no_longer_in_job: list[Entry] = ()) -> Path:
     """Writes the four reports; returns the path of report.html."""
     rows = result_rows(entries, no_longer_in_job=no_longer_in_job)
-    _write(out_dir / "results.json", json.dumps(
+    write_text(out_dir / "results.json", json.dumps(
         {
             "job": info.job,
             "kind": info.kind,
@@ -42,13 +42,13 @@ def write_all(out_dir: Path, info: RunInfo, entries: list[Entry], *, no_longer_i
         indent=2,
     ))
     _write_csv(out_dir / "results.csv", rows)
-    _write(out_dir / "junit.xml", junit_xml(info, rows))
+    write_text(out_dir / "junit.xml", junit_xml(info, rows))
     report = out_dir / "report.html"
-    _write(report, html_report(out_dir, info, rows))
+    write_text(report, html_report(out_dir, info, rows))
     return report
 
 
-def _write(path: Path, text: str) -> None:
+def write_text(path: Path, text: str) -> None:
     # Written aside and renamed: a crash never leaves half a report; owner-only (PHI).
     partial = path.with_name(path.name + ".partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -76,7 +76,7 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         ])
     buffer = StringIO()
     csv.writer(buffer).writerows(lines)
-    _write(path, buffer.getvalue())
+    write_text(path, buffer.getvalue())
 
 
 def _cell(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def html_report(out_dir: Path, info: RunInfo, rows: list[dict[str, Any]]) -> str
 started {e(info.started)} · finished {e(info.finished)}</p>{stopped}{_accountability(info)}{_runs(info)}
 <div class="totals" role="group" aria-label="Filter by status">{"".join(buttons)}</div>
 <table><thead><tr><th>#</th><th>Record</th><th>Status</th><th>Message</th><th>Attempts</th><th>Evidence</th></tr></thead>
-<tbody>{"".join(body)}</tbody></table>
+<tbody>{"".join(body)}</tbody></table>{_reconciliation(out_dir)}{_follow_up(out_dir)}
 <script>{SCRIPT}</script></body></html>
 """
 
@@ -131,3 +132,42 @@ def _accountability(info: RunInfo) -> str:
             f'<blockquote class="certification">{e(certified["text"])}</blockquote>'
         )
     return "".join(lines)
+
+
+def _reconciliation(out_dir: Path) -> str:
+    """What the plan's 834 files said of the run's done disenrollments (`posc reconcile`)."""
+    document = _read(out_dir / "reconciliation.json")
+    if document is None:
+        return ""
+    e = html.escape
+    totals = ", ".join(f"{e(status)} {count}" for status, count in document["totals"].items())
+    files = ", ".join(e(f["file"]) for f in document["files"])
+    rows = "".join(
+        f'<tr><td>{item["record"] or ""}</td><td>{e(item["status"])}</td><td class="fields">{e(item["member_id"])}</td>'
+        f'<td>{e(item["expected"] or "")}</td><td>{e(item["found"] or "")}</td><td>{e(item["file"] or "")}</td></tr>'
+        for item in document["records"])
+    return (f'<h2>834 reconciliation</h2><p class="meta">{e(document["reconciled"])} · files: {files} · {totals}</p>'
+            '<table><thead><tr><th>#</th><th>Reconciliation</th><th>Member</th><th>Disenrolled as of</th>'
+            f'<th>834 eligibility end</th><th>File</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _follow_up(out_dir: Path) -> str:
+    """Each done unlink's request status on Inquire Profile Update Status (`posc follow-up`)."""
+    document = _read(out_dir / "follow-up.json")
+    if document is None:
+        return ""
+    e = html.escape
+    rows = "".join(
+        f'<tr><td>{item["record"]}</td><td>{e(item["request_id"] or "")}</td><td>{e(item["status"])}</td>'
+        f'<td>{e(item["checked"])}</td><td>{e(" → ".join(h["status"] for h in item["history"]))}</td></tr>'
+        for item in document["requests"])
+    return (f'<h2>Unlink requests: follow-up</h2><p class="meta">last checked {e(document["checked"])}</p>'
+            '<table><thead><tr><th>#</th><th>Request</th><th>Status</th><th>Checked</th><th>History</th></tr>'
+            f'</thead><tbody>{rows}</tbody></table>')
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
