@@ -25,7 +25,7 @@ import re
 
 from playwright.async_api import Locator, Page
 
-from flows import choices, servicing_list
+from flows import choices, request_status, servicing_list
 from flows.menu import open_menu_path
 from flows.panels import Panel
 from flows.provider_ids import provider_id_pattern
@@ -71,14 +71,13 @@ servicing = Panel.load("list_of_servicing_providers")
 detail = Panel.load("service_provider_detail")
 agreement = Panel.load("agreement")
 processing = Panel.load("processing")
-inquiry = Panel.load("inquire_profile_status")
 
 
 async def perform(page: Page, record: UnlinkRecord, ctx: FlowContext) -> FlowResult:
     # After a Submit whose answer was lost: not every portal shows a requested end date before
     # it is processed, but the list of requests it received says whether the Submit landed.
     # Read first: it is the shorter walk (a retried record under a short session must fit).
-    if ctx.verify_first and (found := await find_submitted_request(page, record, ctx)):
+    if ctx.verify_first and (found := await request_status.find_submitted_request(page, record, ctx)):
         return found
     await open_service_provider_detail(page, record, ctx)
     on_file = await read_end_date_on_file(page, ctx)
@@ -316,35 +315,3 @@ async def _already_requested(page: Page, record: UnlinkRecord, ctx: FlowContext)
             shot,
         )
     return FlowResult("already_done", on_file, {"panel": "Date Detail", "end_date": us_date(record.end_date)}, shot)
-
-
-async def find_submitted_request(
-    page: Page, record: UnlinkRecord, ctx: FlowContext
-) -> FlowResult | None:
-    """After a Submit whose answer was lost: Inquire Profile Update Status lists the requests
-    the portal received. A row naming the practitioner and the end date means it landed.
-    (Portals that show a requested End Date on the Date Detail are caught there too.)"""
-    try:
-        await open_menu_path(
-            page, "inquire_profile_status", arrive=inquiry.locator(page, "title"), panel=inquiry.name,
-            portal_url=ctx.portal_url, timeout_ms=ctx.timeouts.navigation_ms,
-        )
-    except SelectorError:
-        return None  # a portal without the inquiry: the Date Detail check still applies
-    def naming_the_request(rows: Locator) -> Locator:
-        rows = rows.filter(has_text=us_date(record.end_date))
-        for word in re.findall(r"[^\W\d_]+", record.practitioner):
-            rows = rows.filter(has_text=re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE))
-        return rows
-
-    rows = choices.innermost_rows(page, naming_the_request)
-    if await rows.count() < 1:
-        return None
-    text = " ".join((await rows.first.inner_text()).split())
-    shot = await capture_evidence(ctx, rows.first)
-    return FlowResult(
-        "done",
-        f"the Submit's answer was lost; Inquire Profile Update Status lists the request: {text}",
-        {"panel": "Inquire Profile Update Status", "row": text, "confirmed_by": "re-reading the portal"},
-        shot,
-    )

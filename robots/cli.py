@@ -150,6 +150,13 @@ def _parser() -> argparse.ArgumentParser:
     reconcile.add_argument("files", type=Path, nargs="+", metavar="FILE.834")
     reconcile.set_defaults(handler=_reconcile)
 
+    follow = commands.add_parser("follow-up", help="each done unlink's request status on Inquire Profile Update Status")
+    follow.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    follow.add_argument("--portal", help="the portal to read (default: the run's, from its results.json)")
+    follow.add_argument("--live", action="store_true", help="allow a portal that is not on loopback")
+    follow.add_argument("--rpa-registration", metavar="ID", help="the bot's RPA registration, for --live")
+    follow.set_defaults(handler=_follow_up)
+
     verify = commands.add_parser("verify", help="check a run folder against its manifest.json (SHA-256 of each file)")
     verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     verify.set_defaults(handler=_verify)
@@ -350,6 +357,35 @@ def _reconcile(args: argparse.Namespace) -> int:
     print(f"written: {args.run_dir / 'reconciliation.json'}, reconciliation.csv, report.html")
     done = [f for f in findings if f.status != NOT_OURS]
     return EXIT_OK if all(f.status == CONFIRMED for f in done) else EXIT_RECORDS
+
+
+def _follow_up(args: argparse.Namespace) -> int:
+    """0: every done unlink's request is processed; 1: some is not yet (or was returned)."""
+    from flows import POSC, request_status
+    from robots import fields
+    from robots.credentials import resolve
+    from robots.engine import live_mode
+    from robots.followup.follow_up import all_processed, follow_up
+    from robots.followup.packet import repack
+    from robots.reports.refresh import results_of
+
+    try:
+        portal = fields.portal_url(args.portal or results_of(args.run_dir).get("portal", ""))
+    except FileNotFoundError:
+        raise ConfigError(f"{args.run_dir} holds no finished run (no results.json)") from None
+    except fields.FieldError as error:
+        raise ConfigError(f"--portal: {error} (give the portal the run worked)") from None
+    live_mode.check(portal, live=args.live, record_count=0, confirm=_ask_at_terminal,
+                    registration=args.rpa_registration or os.environ.get("POSC_RPA_REGISTRATION"))
+    document, changes = follow_up(args.run_dir, portal, resolve(bundled_mock=False), log_in=POSC.log_in,
+                                  read_statuses=request_status.request_statuses)
+    repack(args.run_dir)
+    for change in changes:
+        print(f"  record {change.record} (request {change.request_id}): {change.before or 'first seen'} -> "
+              f"{change.now}")
+    unchanged = len(document["requests"]) - len(changes)
+    print(f"{args.run_dir}: {len(changes)} changed, {unchanged} as before; written: follow-up.json, report.html")
+    return EXIT_OK if all_processed(document) else EXIT_RECORDS
 
 
 def _verify(args: argparse.Namespace) -> int:
