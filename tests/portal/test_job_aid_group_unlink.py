@@ -189,8 +189,8 @@ def test_step_7_list_of_servicing_providers_pages_by_name(signed_in, data):
     expect_page(servicing, 1, data["pages"])
     for number in range(2, data["pages"] + 1):
         expect(link(servicing, str(number))).to_be_visible()
-    for _ in range(data["pages"] - 1):
-        press(servicing, "list_of_servicing_providers", "next_page")
+    for number in range(2, data["pages"] + 1):
+        walk.next_page(signed_in, number)
     expect(link(servicing, data["last_by_name"])).to_be_visible()
     expect_page(servicing, data["pages"], data["pages"])
 

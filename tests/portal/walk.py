@@ -16,7 +16,18 @@ from playwright.sync_api import Locator, Page, expect
 from flows.panels import Panel
 from robots.credentials import Credentials
 from robots.one_time_codes import OneTimeCodes
-from tests.portal.finding import control, expect_title, field, link, login_panel_shown, near_field, panel, press, title
+from tests.portal.finding import (
+    control,
+    error,
+    expect_title,
+    field,
+    link,
+    login_panel_shown,
+    near_field,
+    panel,
+    press,
+    title,
+)
 
 TITLE = "MassHealth Provider Online Service Center (POSC)"
 
@@ -140,16 +151,22 @@ def open_location(page: Page, location: str) -> Locator:
 
 def choose_practitioner(page: Page, name: str, pages: int) -> None:
     """Job aid step 7: page through the list ("the numbers and arrows") to the name."""
-    for _ in range(pages):
+    for number in range(1, pages + 1):
         servicing = panel(page, "List of Servicing Providers")
         expect(servicing).to_be_visible()
         if link(servicing, name).count():
             link(servicing, name).click()
             expect_title(page, "Date Detail")
             return
-        press(servicing, "list_of_servicing_providers", "next_page")
-        page.wait_for_load_state()
+        next_page(page, number + 1)
     raise AssertionError(f"{name} is on none of the {pages} pages")
+
+
+def next_page(page: Page, number: int) -> None:
+    """The list's arrow forward, then a wait until page `number` is the one shown (its number
+    no longer a link): a portal may swap the rows in place, with no page load to wait for."""
+    press(panel(page, "List of Servicing Providers"), "list_of_servicing_providers", "next_page")
+    expect(link(panel(page, "List of Servicing Providers"), str(number)), f"page {number} shown").to_have_count(0)
 
 
 def open_date_detail(page: Page, data: dict[str, Any]) -> None:
@@ -176,10 +193,22 @@ def press_update(page: Page) -> None:
     stands a near match in), so that one drift fails one test."""
     dates = panel(page, "Date Detail")
     expect_title(page, "Date Detail")
+    shown = error(page)
+    earlier = shown.first.element_handle() if shown.count() else None
     if not control(page, "service_provider_detail", "update").count():
         buttons = dates.get_by_role("button").filter(visible=True)
         unknown = [b for b in buttons.all() if " ".join(b.inner_text().split()) not in DATE_DETAIL_BUTTONS]
         if len(unknown) == 1:
             unknown[0].click()
+            _answered(page, earlier)
             return
     press(page, "service_provider_detail", "update")
+    _answered(page, earlier)
+
+
+def _answered(page: Page, earlier) -> None:
+    """Update's answer has come: the refusal shown before it is gone from the page (a page
+    load or an in-place re-render replaces it), so that the refusal read next is this one's,
+    even when its words are the same."""
+    if earlier is not None:
+        page.wait_for_function("line => !line.isConnected", arg=earlier)

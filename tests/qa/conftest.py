@@ -67,6 +67,13 @@ def restyled():
 
 
 @pytest.fixture(scope="module")
+def in_place():
+    """The JSF/RichFaces mechanics: panels re-rendered in place, new ids at every render."""
+    with MockPortal(variant="ajax") as portal:
+        yield portal
+
+
+@pytest.fixture(scope="module")
 def drifted():
     with MockPortal(variant="drifted") as portal:
         yield portal

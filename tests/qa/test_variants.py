@@ -60,6 +60,30 @@ def test_restyled_check_selectors_finds_every_key_submitting_one_of_each(restyle
         ("disenrollment", "100000000001"), ("group_unlink", "SMITH, JOHN")]
 
 
+def test_in_place_check_selectors_finds_every_key_submitting_one_of_each(in_place, tmp_path, demo_user):
+    in_place.reset()
+
+    run = run_check(in_place.url, tmp_path / "out")
+
+    assert run.exit_code == 0, run.console
+    assert run.report["failures"] == []
+    assert all(p["status"] == "visited" for p in run.report["panels"])
+
+
+def test_in_place_the_portal_suite_passes_unchanged(in_place, tmp_path, credentials):
+    in_place.reset()
+    env = {**os.environ, **credentials_env(credentials)}
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/portal", "--base-url", in_place.url, "-p", "no:cacheprovider", "-q",
+         "--output", str(tmp_path / "results")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+    assert finished.returncode == 0, finished.stdout[-4000:]
+    assert " passed" in finished.stdout
+
+
 def test_drifted_check_selectors_names_each_drift_by_panel_and_key(drifted, tmp_path, demo_user):
     drifted.reset()
 
