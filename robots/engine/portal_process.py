@@ -7,12 +7,14 @@ the process prints once it accepts connections (`python -m mock_portal`).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from robots.errors import PortalDown
@@ -106,3 +108,14 @@ class PortalProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def portal_or_bundled_mock(portal: str | None) -> Iterator[str]:
+    """The given portal's address, or a bundled mock's, started for the block."""
+    if portal:
+        yield portal
+        return
+    with PortalProcess() as mock:
+        assert mock.url is not None
+        yield mock.url

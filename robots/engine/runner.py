@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import signal
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from robots.engine.config import RunConfig
 from robots.engine.flow import PortalFlows
 from robots.engine.login_budget import LoginBudget
 from robots.engine.pacing import Pace, Pacing
-from robots.engine.portal_process import PortalProcess
+from robots.engine.portal_process import portal_or_bundled_mock
 from robots.engine.preflight import Plan
 from robots.engine.print_report import print_report
 from robots.engine.progress import NullProgress, Progress
@@ -68,15 +69,21 @@ def run(config: RunConfig, *, flows: PortalFlows, progress: Progress | None = No
     before touching anything."""
     progress = progress or NullProgress()
     plan = preflight.prepare(config, progress)
+    return in_run_folder(plan, config, lambda out_dir: _run_locked(config, flows, plan, out_dir, progress))
+
+
+def in_run_folder(plan: Plan, config: RunConfig, work: Callable[[Path], RunSummary]) -> RunSummary:
+    """`work(out_dir)` in the run folder: owner-only (it holds PHI), locked, logged to run.log;
+    then the printed report, and last, once the ledger and the log are closed, the manifest of
+    the folder as this run leaves it."""
     out_dir = run_folder.prepare(plan.out_dir)
-    previous_umask = os.umask(0o077)  # everything the run writes is owner-only: it holds PHI
+    previous_umask = os.umask(0o077)
     try:
         with run_folder.FolderLock(out_dir):
             with logging_to(out_dir):
-                summary = _run_locked(config, flows, plan, out_dir, progress)
+                summary = work(out_dir)
                 if config.pdf:
                     print_pdf_quietly(summary.report, config)
-            # Last, once the ledger and the log are closed: the folder as this run leaves it.
             manifest.write(out_dir, job_sha256=plan.job_sha256)
             return summary
     finally:
@@ -103,7 +110,7 @@ def _run_locked(config: RunConfig, flows: PortalFlows, plan: Plan, out_dir: Path
         try:
             if todo:
                 credentials = plan.credentials or resolve_credentials(bundled_mock=plan.portal is None)
-                with _portal(plan.portal) as url:
+                with portal_or_bundled_mock(plan.portal) as url:
                     portal_shown = url
                     outcome = asyncio.run(_work(config, flows, plan, url, out_dir, ledger, todo, credentials, progress))
         finally:
@@ -162,17 +169,6 @@ def _reopen(config: RunConfig, job: Job, ledger: SqliteLedger) -> int:
 class WorkOutcome:
     stopped: str | None = None
     logins: int = 0
-
-
-@contextlib.contextmanager
-def _portal(portal: str | None):
-    """The given portal, or the bundled mock started for this run."""
-    if portal:
-        yield portal
-        return
-    with PortalProcess() as mock:
-        assert mock.url is not None
-        yield mock.url
 
 
 async def _work(

@@ -22,7 +22,7 @@ from robots.errors import ConfigError
 from robots.ledger.sqlite import SqliteLedger
 from robots.one_time_codes import OneTimeCodes
 from robots.reports.files import write_text
-from robots.reports.refresh import results_of
+from robots.reports.refresh import finished_run
 from robots.run_folder.evidence import Evidence
 
 JSON = "follow-up.json"
@@ -42,12 +42,7 @@ def follow_up(out_dir: Path, portal_url: str, credentials: Credentials, *, log_i
               timeouts: Timeouts | None = None) -> tuple[dict[str, Any], list[Change]]:
     """Reads the statuses, writes follow-up.json; returns it and what changed since the last
     follow-up. ConfigError for a folder that holds no unlink run with a done request."""
-    try:
-        results = results_of(out_dir)
-    except FileNotFoundError:
-        raise ConfigError(f"{out_dir} holds no finished run (no results.json)") from None
-    if results.get("kind") != "group_unlink":
-        raise ConfigError(f"{out_dir} is a {results.get('kind')} run: follow-up reads unlink requests")
+    results = finished_run(out_dir, "group_unlink", "follow-up reads unlink requests")
     done = [row for row in results["records"]
             if row["status"] == "done" and (row.get("confirmation") or {}).get("request_id")]
     if not done:

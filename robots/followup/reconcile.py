@@ -17,11 +17,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from robots.errors import ConfigError
 from robots.fields import us_date
 from robots.followup.x12_834 import File834, X12Error, read_834
 from robots.reports.files import write_text
-from robots.reports.refresh import results_of
+from robots.reports.refresh import finished_run
 
 CONFIRMED, DATE_DIFFERS, NOT_YET, NOT_OURS = "confirmed", "date differs", "not in the file yet", "not ours"
 JSON, CSV = "reconciliation.json", "reconciliation.csv"
@@ -40,12 +39,7 @@ class Finding:
 def reconcile(out_dir: Path, files: list[Path]) -> list[Finding]:
     """Reads the run and the files, writes the findings beside the results; raises ConfigError
     for a folder that holds no disenrollment run, X12Error for a file that is not a sound 834."""
-    try:
-        results = results_of(out_dir)
-    except FileNotFoundError:
-        raise ConfigError(f"{out_dir} holds no finished run (no results.json)") from None
-    if results.get("kind") != "disenroll_one_care":
-        raise ConfigError(f"{out_dir} is a {results.get('kind')} run: only disenrollments are reconciled with an 834")
+    results = finished_run(out_dir, "disenroll_one_care", "only disenrollments are reconciled with an 834")
     read = [read_834(path) for path in files]
     for file in read:
         if file.plan_id != results["provider_id"]:

@@ -8,7 +8,6 @@ every key is found (or optional and absent), 1 otherwise; bad options raise Conf
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import os
@@ -23,7 +22,7 @@ from robots.credentials import Credentials
 from robots.credentials import resolve as resolve_credentials
 from robots.engine import live_mode
 from robots.engine.browser import launch_options, playwright_apart
-from robots.engine.portal_process import PortalProcess
+from robots.engine.portal_process import portal_or_bundled_mock
 from robots.errors import ConfigError
 from robots.qa import data as qa_data
 from robots.qa import report as selector_report
@@ -60,7 +59,7 @@ def check_selectors(
     _clear_previous(out)
     previous_umask = os.umask(0o077)  # screenshots show members: owner-only, as a run's
     try:
-        with _portal(portal) as url:
+        with portal_or_bundled_mock(portal) as url:
             mock = is_mock(url)
             what = "a mock: one disenrollment and one unlink are submitted" if mock else "nothing is submitted"
             print(f"posc check-selectors: {url} ({what})", file=stream, flush=True)
@@ -95,16 +94,6 @@ def is_mock(url: str) -> bool:
             return json.load(response) == {"ok": True}
     except Exception:  # 404, an HTML page, no answer: not the mock
         return False
-
-
-@contextlib.contextmanager
-def _portal(portal: str | None):
-    if portal:
-        yield portal
-        return
-    with PortalProcess() as mock:
-        assert mock.url is not None
-        yield mock.url
 
 
 def _asking(confirm: Callable[[str], bool] | None, url: str) -> Callable[[str], bool] | None:

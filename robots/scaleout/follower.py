@@ -14,7 +14,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 import signal
 import time
 from collections import Counter
@@ -25,15 +24,13 @@ import redis
 from robots.engine import job_edits, preflight
 from robots.engine.config import RunConfig
 from robots.engine.progress import NullProgress, Progress
-from robots.engine.runner import RunSummary, print_pdf_quietly
+from robots.engine.runner import RunSummary, in_run_folder
 from robots.jobfile.job import Job
 from robots.ledger.base import FINAL, Entry, RecordState
 from robots.ledger.postgres import PostgresLedger
-from robots.reports import manifest
 from robots.reports.files import write_all
 from robots.reports.rows import RunInfo, status_of
-from robots.run_folder import folder as run_folder
-from robots.run_folder.run_log import log, logging_to
+from robots.run_folder.run_log import log
 from robots.scaleout.app import QUEUE, TASK, make_app
 from robots.scaleout.host_worker import spec_of
 from robots.scaleout.store import SharedStore
@@ -53,18 +50,7 @@ def run_distributed(config: RunConfig, ledger_url: str, queue_url: str, *,
                     progress: Progress | None = None) -> RunSummary:
     progress = progress or NullProgress()
     plan = preflight.prepare(config, progress, distributed=True)
-    out_dir = run_folder.prepare(plan.out_dir)
-    previous_umask = os.umask(0o077)
-    try:
-        with run_folder.FolderLock(out_dir):
-            with logging_to(out_dir):
-                summary = _follow(config, plan, out_dir, ledger_url, queue_url, progress)
-                if config.pdf:
-                    print_pdf_quietly(summary.report, config)
-            manifest.write(out_dir, job_sha256=plan.job_sha256)
-            return summary
-    finally:
-        os.umask(previous_umask)
+    return in_run_folder(plan, config, lambda out_dir: _follow(config, plan, out_dir, ledger_url, queue_url, progress))
 
 
 def _follow(config: RunConfig, plan: preflight.Plan, out_dir: Path, ledger_url: str, queue_url: str,

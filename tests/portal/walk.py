@@ -194,7 +194,9 @@ def press_update(page: Page) -> None:
     dates = panel(page, "Date Detail")
     expect_title(page, "Date Detail")
     shown = error(page)
-    earlier = shown.first.element_handle() if shown.count() else None
+    earlier = bool(shown.count())
+    if earlier:
+        shown.first.evaluate("line => { window.__qaEarlierRefusal = line; }")
     if not control(page, "service_provider_detail", "update").count():
         buttons = dates.get_by_role("button").filter(visible=True)
         unknown = [b for b in buttons.all() if " ".join(b.inner_text().split()) not in DATE_DETAIL_BUTTONS]
@@ -206,9 +208,10 @@ def press_update(page: Page) -> None:
     _answered(page, earlier)
 
 
-def _answered(page: Page, earlier) -> None:
+def _answered(page: Page, earlier: bool) -> None:
     """Update's answer has come: the refusal shown before it is gone from the page (a page
     load or an in-place re-render replaces it), so that the refusal read next is this one's,
-    even when its words are the same."""
-    if earlier is not None:
-        page.wait_for_function("line => !line.isConnected", arg=earlier)
+    even when its words are the same. The window holds the earlier line: a page load leaves
+    a new window without it, where an element handle would stay in the old page's world."""
+    if earlier:
+        page.wait_for_function("() => !(window.__qaEarlierRefusal && window.__qaEarlierRefusal.isConnected)")
