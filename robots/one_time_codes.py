@@ -5,7 +5,8 @@ A gateway takes a code once per user (RFC 6238 §5.2): two workers logging in wi
 30-second step need two steps, and so do two runs one after the other. So every code comes
 from a step later than any step used before, by this run's workers or by an earlier run on
 this machine: the last step used is kept in a small file outside the run folder (it holds
-no secret), and a login that finds its step taken waits for the next one.
+no secret), and a login that finds its step taken waits for the next one. Hosts that share a
+run can share the record too (`shared`): then no two hosts of one bot send the same code.
 """
 
 from __future__ import annotations
@@ -71,11 +72,14 @@ class OneTimeCodes:
         *,
         folder: Path | None = None,
         clock: Callable[[], float] = time.time,
+        shared: Callable[[str, int], bool] | None = None,
     ) -> None:
         self._totp = authenticator(key)
         self.period = self._totp.interval
-        name = hashlib.sha256(user.strip().lower().encode()).hexdigest()[:16]
-        self._file = (folder or state_dir()) / f"authenticator-{name}-{self.period}s.step"
+        # Names the account without naming the user: the record holds no PHI and no secret.
+        self.account = f"authenticator-{hashlib.sha256(user.strip().lower().encode()).hexdigest()[:16]}-{self.period}s"
+        self._file = (folder or state_dir()) / f"{self.account}.step"
+        self._shared = shared
         self._clock = clock
         self._lock: asyncio.Lock | None = None
 
@@ -100,7 +104,10 @@ class OneTimeCodes:
         return max(0.05, float((step + 1) * self.period - now))
 
     def _claim(self, step: int) -> bool:
-        """Takes `step` unless it (or a later one) was used before, across processes."""
+        """Takes `step` unless it (or a later one) was used before: by another host sharing
+        the record (`shared(account, step)` claims it there), or by a process of this one."""
+        if self._shared is not None and not self._shared(self.account, step):
+            return False
         self._file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self._file, os.O_RDWR | os.O_CREAT, 0o600)
         try:

@@ -119,7 +119,9 @@ class _JobSide:
         records = {e.key: (e.seq, kind.from_fields(e.fields)) for e in self.ledger.read()}
         config = RunConfig(job_path=Path(spec["job_file"]), dry_run=spec["dry_run"], login_gap_s=spec["login_gap_s"],
                            certify=spec.get("certify"))
-        codes = OneTimeCodes(credentials.user, credentials.authenticator) if credentials.authenticator else None
+        codes = None
+        if credentials.authenticator:  # every host of this bot takes its codes' steps from the database
+            codes = OneTimeCodes(credentials.user, credentials.authenticator, shared=self.store.claim_step)
         certification = None
         if spec.get("certified_by") and not spec["dry_run"]:
             certification = Certification(Certifier(**spec["certified_by"]), certify=spec.get("certify"), ask=None)

@@ -1,7 +1,8 @@
 """What hosts share besides the ledger, in the same PostgreSQL database: each job's spec (what
 a worker needs to work its records: the kind, the provider, the portal, the run's options),
-whether the run was stopped and why, who certified the Agreement, and the evidence files
-workers capture (screenshots, traces), on their way to the follower's output folder."""
+whether the run was stopped and why, who certified the Agreement, the evidence files workers
+capture (screenshots, traces), on their way to the follower's output folder, and the last
+authenticator step each bot account's logins used (the gateway takes a code once)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ CREATE TABLE IF NOT EXISTS posc_evidence (
     path    TEXT NOT NULL,
     content BYTEA NOT NULL,
     PRIMARY KEY (job_id, path)
+);
+CREATE TABLE IF NOT EXISTS posc_authenticator_steps (
+    account   TEXT PRIMARY KEY,
+    last_step BIGINT NOT NULL
 );
 """
 SCHEMA_LOCK = 0x706F7364
@@ -87,6 +92,18 @@ class SharedStore:
     def logins(self) -> int:
         row = self._db.execute("SELECT logins FROM posc_job_specs WHERE job_id = %s", (self.job_id,)).fetchone()
         return row[0] if row else 0
+
+    def claim_step(self, account: str, step: int) -> bool:
+        """Takes an authenticator step for a login of `account` (any job, any host) unless
+        that step, or a later one, was taken before."""
+        row = self._db.execute(
+            """INSERT INTO posc_authenticator_steps (account, last_step) VALUES (%s, %s)
+               ON CONFLICT (account) DO UPDATE SET last_step = excluded.last_step
+               WHERE posc_authenticator_steps.last_step < excluded.last_step
+               RETURNING last_step""",
+            (account, step),
+        ).fetchone()
+        return row is not None
 
     # --- evidence ---------------------------------------------------------------------------
 
