@@ -110,7 +110,7 @@ class Pacing:
             return
         wait = self.window.opens_in(self._now())
         if wait > 0:
-            note(f"waiting for the run's window {self.window}: it opens in {_duration(wait)}")
+            note(f"waiting for the run's window {self.window}: it opens in {duration(wait)}")
             await asyncio.sleep(wait)
 
     async def before_record(self) -> None:
@@ -118,6 +118,6 @@ class Pacing:
             await self.pace.take()
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     minutes = int(seconds // 60)
     return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min {int(seconds % 60)} s"

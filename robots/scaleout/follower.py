@@ -23,6 +23,7 @@ import redis
 
 from robots.engine import job_edits, preflight
 from robots.engine.config import RunConfig
+from robots.engine.pacing import Pacing, duration
 from robots.engine.progress import NullProgress, Progress
 from robots.engine.runner import RunSummary, in_run_folder
 from robots.jobfile.job import Job
@@ -75,9 +76,8 @@ def _follow(config: RunConfig, plan: preflight.Plan, out_dir: Path, ledger_url: 
             progress.note(note)
         log.info("job %s on several hosts (%s): %d records, %d to work", job.title, job_id, len(job.records),
                  len(todo))
-        for key in todo:
-            app.send_task(TASK, args=[job_id, key], queue=QUEUE)
-        stopped = _wait(ledger, store, app, broker, job_id, ledger_url, todo, started, progress)
+        stopped = _wait(ledger, store, app, broker, job_id, ledger_url, todo, started, progress,
+                        Pacing(window=config.window))
         ledger.end_run(run_number, _now(), stopped=stopped, logins=store.logins())
         store.download(out_dir)
         current, gone = job_edits.reported(ledger.read(), job)
@@ -99,13 +99,26 @@ def _follow(config: RunConfig, plan: preflight.Plan, out_dir: Path, ledger_url: 
 
 
 def _wait(ledger: PostgresLedger, store: SharedStore, app, broker, job_id: str, ledger_url: str, todo: list[str],
-          started: str, progress: Progress) -> str | None:
-    """Until every record sent is settled by this run, or the run stopped and nothing is in
-    flight. Ctrl-C stops the run: the records in hand finish, the rest stay for a resume."""
+          started: str, progress: Progress, pacing: Pacing) -> str | None:
+    """Sends the records' tasks once the run's window is open, then waits until every record
+    sent is settled by this run, or the run stopped and nothing is in flight. The window's
+    closing, like Ctrl-C, stops the run: the records in hand finish, the rest stay for a resume."""
     wanted, seen = set(todo), set()
     quiet_since: dict[str, float] = {}
+    sent = told = False
     with _stop_on_signals(store):
         while True:
+            if not sent and not store.stopped():
+                if pacing.closed() is None:
+                    for key in todo:
+                        app.send_task(TASK, args=[job_id, key], queue=QUEUE)
+                    sent = True
+                elif not told:
+                    progress.note(f"waiting for the run's window {pacing.window}: it opens in "
+                                  f"{duration(pacing.window.opens_in(dt.datetime.now()))}")
+                    told = True
+            elif sent and (closed := pacing.closed()) and not store.stopped():
+                store.stop(closed)
             entries = {e.key: e for e in ledger.read() if e.key in wanted}
             for key, entry in entries.items():
                 if key not in seen and _settled(entry, started):
@@ -116,7 +129,7 @@ def _wait(ledger: PostgresLedger, store: SharedStore, app, broker, job_id: str, 
             stopped = store.stopped()
             if seen == wanted or (stopped and not held):
                 return stopped
-            if not stopped:
+            if sent and not stopped:
                 waiting = [key for key in wanted - seen if key not in held]
                 _send_lost(app, broker, job_id, waiting, quiet_since)
             time.sleep(POLL_S)

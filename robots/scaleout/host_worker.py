@@ -73,6 +73,10 @@ class HostWorker:
         entry = next((e for e in side.ledger.read() if e.key == key), None)
         if entry is None or entry.state in FINAL or side.settled_this_run(entry):
             return Done.FINISHED
+        if side.pace_interval_s:  # the run's pace holds across every host: start slots from the database
+            await asyncio.sleep(side.store.take_start(side.pace_interval_s))
+            if side.store.stopped():
+                return Done.STOPPED
         renewing = asyncio.create_task(self._renew(side, key))
         try:
             await side.worker.work(key)  # claims it (a lease), or leaves it to a live holder
@@ -114,6 +118,7 @@ class _JobSide:
         self.ledger = PostgresLedger(url, job_id, lease_s=lease_s)
         spec = self.store.spec()
         self.run_started = spec["run_started"]
+        self.pace_interval_s = 60.0 / spec["pace_per_min"] if spec.get("pace_per_min") else None
         kind = KINDS[spec["kind"]]
         self.folder = Path(tempfile.mkdtemp(prefix="posc-evidence-"))
         records = {e.key: (e.seq, kind.from_fields(e.fields)) for e in self.ledger.read()}
@@ -177,4 +182,5 @@ def spec_of(plan: Any, config: RunConfig, *, run_started: str) -> dict[str, Any]
         "kind": plan.job.kind.name, "provider_id": plan.job.provider_id, "portal": plan.portal,
         "dry_run": config.dry_run, "login_gap_s": config.login_gap_s, "certify": config.certify,
         "certified_by": certified_by, "job_file": str(plan.job.path), "run_started": run_started,
+        "pace_per_min": config.pace_per_min,
     }

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS posc_job_specs (
     certification TEXT NOT NULL DEFAULT '[]',
     logins        INTEGER NOT NULL DEFAULT 0
 );
+ALTER TABLE posc_job_specs ADD COLUMN IF NOT EXISTS next_start TIMESTAMPTZ;
 CREATE TABLE IF NOT EXISTS posc_evidence (
     job_id  TEXT NOT NULL,
     path    TEXT NOT NULL,
@@ -92,6 +93,18 @@ class SharedStore:
     def logins(self) -> int:
         row = self._db.execute("SELECT logins FROM posc_job_specs WHERE job_id = %s", (self.job_id,)).fetchone()
         return row[0] if row else 0
+
+    def take_start(self, interval_s: float) -> float:
+        """The job's next start slot under its pace (slots `interval_s` apart, whichever host
+        asks): the seconds to wait for it, 0 when it is now."""
+        row = self._db.execute(
+            """UPDATE posc_job_specs
+               SET next_start = GREATEST(COALESCE(next_start, now()), now()) + make_interval(secs => %s)
+               WHERE job_id = %s
+               RETURNING GREATEST(0, EXTRACT(EPOCH FROM next_start - now()) - %s)""",
+            (interval_s, self.job_id, interval_s),
+        ).fetchone()
+        return float(row[0]) if row else 0.0
 
     def claim_step(self, account: str, step: int) -> bool:
         """Takes an authenticator step for a login of `account` (any job, any host) unless
