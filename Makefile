@@ -24,9 +24,10 @@ demo: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check robots flows mock_portal tests benchmarks
 
-# Two test processes: most tests wait on a browser or a portal, and the machine has two cores.
+# Two test processes: most tests wait on a browser or a portal, and the machine has two cores;
+# a process that runs out of tests takes some of the other's (a few tests take minutes).
 test: setup lint
-	$(VENV)/bin/pytest -m "not soak" -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not soak" -n 2 --dist worksteal $(PYTEST_ARGS)
 
 soak: setup
 	$(VENV)/bin/pytest -m soak $(PYTEST_ARGS)

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import Locator, Page, expect
 
 from flows import choices
-from flows.panels import Panel
+from flows.panels import Panel, page_failed
 from flows.transitions import act, region, settle
 from robots.engine.flow import FlowContext
 from robots.errors import Ambiguity, Rejection, SelectorError, TransientError
@@ -105,7 +105,9 @@ async def _turn_page(page: Page, control: Locator, ctx: FlowContext) -> None:
         try:
             await expect(await _panel(page, ctx)).not_to_have_text(before, timeout=ctx.timeouts.navigation_ms)
         except AssertionError:
-            raise TransientError("the List of Servicing Providers did not turn the page") from None
+            # An in-place turn answered by the login (the session ended) or by a failure.
+            raise await page_failed(page, servicing.name) or TransientError(
+                "the List of Servicing Providers did not turn the page") from None
 
     await act(page, control.click, other_rows, start=servicing.locator(page, "title"))
 

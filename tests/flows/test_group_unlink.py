@@ -181,7 +181,9 @@ def test_once_the_list_was_read_a_later_record_goes_straight_to_its_page_and_a_w
 
     async def twice(page, context, ctx, reopen):
         turns = []
-        page.on("framenavigated", lambda frame: turns.append(frame.url) if frame == page.main_frame else None)
+        # A turn is a page load, or the request of an in-place update where the list is re-rendered in place.
+        page.on("request", lambda request: turns.append(request.url)
+                if request.resource_type in ("document", "fetch", "xhr") else None)
         await servicing_list.find_practitioner(page, "ABBOTT, JANE", CLINIC, ctx, reopen=reopen)
         first = len(turns)
         await reopen()
