@@ -22,6 +22,7 @@ import pyx12.x12n_document
 from robots.errors import PoscError
 
 TERMINATION = "024"  # INS03: cancellation or termination
+ISA_LENGTH = 106  # the ISA segment's fixed length, its terminator included
 
 
 class X12Error(PoscError):
@@ -54,9 +55,16 @@ class _Collect(logging.Handler):
 
 def read_834(path: Path) -> File834:
     try:
-        text = path.read_text(encoding="ascii", errors="strict")
-    except (OSError, UnicodeDecodeError) as error:
-        raise X12Error(f"{path}: cannot be read as an X12 file ({error})") from None
+        data = path.read_bytes()
+    except OSError as error:
+        raise X12Error(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(data[ISA_LENGTH - 1: ISA_LENGTH] or b"~") + 1
+        raise X12Error(f"{path}: line {line}: byte 0x{data[error.start]:02x} is not ASCII "
+                       "(an 834 holds ASCII characters only)") from None
+    _envelope(path, text)
     _validate(path, text)
     reader = pyx12.x12context.X12ContextReader(pyx12.params.params(), pyx12.error_handler.errh_null(),
                                                io.StringIO(text))
@@ -72,6 +80,23 @@ def read_834(path: Path) -> File834:
             ended = _date(node.get_value("DTP[357]03"))
             terminations.append(Termination(member, ended, node.cur_line_number or 0))
     return File834(path, plan, created, tuple(terminations))
+
+
+def _envelope(path: Path, text: str) -> None:
+    """What pyx12 takes for granted: an interchange (a fixed-length ISA segment first, which
+    names the separators) of 834 transaction sets."""
+    text = text.lstrip()
+    if not text.startswith("ISA"):
+        raise X12Error(f"{path}: not an X12 file (an X12 file begins with an ISA segment)")
+    if len(text) < ISA_LENGTH:
+        raise X12Error(f"{path}: line 1 (ISA segment): cut short")
+    element, terminator = text[3], text[ISA_LENGTH - 1]
+    for number, segment in enumerate(text.split(terminator), start=1):
+        fields = segment.strip().split(element)
+        if fields[0] == "ST" and (len(fields) < 2 or fields[1] != "834"):
+            kind = fields[1] if len(fields) > 1 else "no"
+            raise X12Error(f"{path}: line {number} (ST segment): transaction set {kind}, not 834 "
+                           "(Benefit Enrollment and Maintenance)")
 
 
 def _validate(path: Path, text: str) -> None:
