@@ -243,6 +243,9 @@ def _worker(args: argparse.Namespace) -> int:
     if not ledger:
         raise ConfigError("posc worker needs --ledger (PostgreSQL) and --queue (Redis), or POSC_LEDGER_URL and "
                           "POSC_QUEUE_URL")
+    from robots.ledger.postgres import connect
+
+    connect(ledger).close()  # a wrong ledger address is said now, not at the first record (the broker is waited for)
     return serve(ledger, queue, POSC, processes=args.workers, lease_s=args.lease,
                  redeliver_after_s=args.redeliver_after)
 

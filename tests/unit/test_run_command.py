@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "jobs" / "disenroll-one-care.yaml"
 
 
@@ -151,3 +153,13 @@ def test_the_mock_portals_help_describes_each_option_and_its_default():
 
     assert "(default 8700)" in shown and "(default 127.0.0.1)" in shown
     assert "gateway: the Virtual Gateway chain (default)" in " ".join(shown.split())
+
+
+def test_a_worker_whose_ledger_cannot_be_reached_says_so_at_once():
+    nobody = free_port()
+    finished = posc("worker", "--ledger", f"postgresql://posc:secret@127.0.0.1:{nobody}/posc",
+                    "--queue", f"redis://127.0.0.1:{nobody}/0")
+
+    assert finished.returncode == 2
+    assert finished.stderr.startswith("posc: cannot reach the ledger database")
+    assert "secret" not in finished.stderr + finished.stdout
