@@ -370,12 +370,11 @@ def _follow_up(args: argparse.Namespace) -> int:
     from robots.engine import live_mode
     from robots.followup.follow_up import all_processed, follow_up
     from robots.followup.packet import repack
-    from robots.reports.refresh import results_of
+    from robots.reports.refresh import finished_run
 
+    results = finished_run(args.run_dir, "group_unlink", "follow-up reads unlink requests")  # before any credential
     try:
-        portal = fields.portal_url(args.portal or results_of(args.run_dir).get("portal", ""))
-    except FileNotFoundError:
-        raise ConfigError(f"{args.run_dir} holds no finished run (no results.json)") from None
+        portal = fields.portal_url(args.portal or results.get("portal", ""))
     except fields.FieldError as error:
         raise ConfigError(f"--portal: {error} (give the portal the run worked)") from None
     live_mode.check(portal, live=args.live, record_count=0, confirm=_ask_at_terminal,

@@ -163,3 +163,13 @@ def test_a_worker_whose_ledger_cannot_be_reached_says_so_at_once():
     assert finished.returncode == 2
     assert finished.stderr.startswith("posc: cannot reach the ledger database")
     assert "secret" not in finished.stderr + finished.stdout
+
+
+def test_follow_up_of_a_disenrollment_run_is_refused_before_asking_for_credentials(tmp_path, monkeypatch):
+    monkeypatch.delenv("POSC_USER", raising=False)
+    (tmp_path / "results.json").write_text('{"kind": "disenroll_one_care", "portal": "http://127.0.0.1:9"}')
+
+    finished = posc("follow-up", str(tmp_path))
+
+    assert finished.returncode == 2
+    assert "is a disenroll_one_care run: follow-up reads unlink requests" in finished.stderr
