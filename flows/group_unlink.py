@@ -259,7 +259,7 @@ async def certify_and_submit(page: Page, ctx: FlowContext) -> None:
     answer other than the Processing panel or a refusal leaves the outcome unknown
     (AmbiguousSubmit)."""
     _, text = await read_panel(agreement.locator(page, "title"), panel=agreement.name,
-                               timeout_ms=ctx.timeouts.element_ms)
+                               timeout_ms=ctx.timeouts.element_ms, statement=True)
     await ctx.certify(text)
     await agreement.check(page, "certify", timeout_ms=ctx.timeouts.element_ms)
     button = await agreement.one(page, "submit", timeout_ms=ctx.timeouts.element_ms)

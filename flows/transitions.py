@@ -155,7 +155,9 @@ async def error_text(page: Page) -> str:
 # marked so that a locator can find it again (for a screenshot of that panel only), and read
 # as a person reads it: visible text plus the values shown in form fields (portals often show
 # read-only facts in read-only inputs). One round trip for all of it.
-PANEL_SCRIPT = """(title, wantText) => {
+# The panel's text, read as a person reads it; `mode` 0: none (the region only), 1: all of it,
+# 2: its statement (without its title and the buttons and links under it).
+PANEL_SCRIPT = """(title, mode) => {
     let node = title.parentElement;
     while (node && node !== document.body && node.innerText.trim() === title.innerText.trim()) {
         node = node.parentElement;
@@ -165,13 +167,16 @@ PANEL_SCRIPT = """(title, wantText) => {
         window.__poscRegions = (window.__poscRegions || 0) + 1;
         node.dataset.poscRegion = String(window.__poscRegions);
     }
-    if (!wantText) return [node.dataset.poscRegion, ''];
+    if (!mode) return [node.dataset.poscRegion, ''];
+    const control = el => mode === 2 && (el === title || ['BUTTON', 'A'].includes(el.tagName)
+        || ['button', 'link'].includes(el.getAttribute('role'))
+        || (el.tagName === 'INPUT' && ['submit', 'button', 'reset', 'image'].includes(el.type)));
     const parts = [];
     const walk = el => {
         if (el.nodeType === Node.TEXT_NODE) { parts.push(el.textContent); return; }
         if (el.nodeType !== Node.ELEMENT_NODE) return;
         const style = getComputedStyle(el);
-        if (style.display === 'none' || style.visibility === 'hidden') return;
+        if (style.display === 'none' || style.visibility === 'hidden' || control(el)) return;
         const tag = el.tagName;
         if (tag === 'SCRIPT' || tag === 'STYLE') return;
         if (tag === 'INPUT' && !['hidden', 'submit', 'button', 'checkbox', 'radio'].includes(el.type)) {
@@ -189,11 +194,13 @@ PANEL_SCRIPT = """(title, wantText) => {
 }"""
 
 
-async def read_panel(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000) -> tuple[Locator, str]:
+async def read_panel(title: Locator, *, panel: str = "panel", timeout_ms: float = 10_000,
+                     statement: bool = False) -> tuple[Locator, str]:
     """The panel `title` heads and its text on one line, read in one round trip; the locator
-    is pinned to the panel as it is now (for its screenshot, taken at once)."""
+    is pinned to the panel as it is now (for its screenshot, taken at once). `statement`: the
+    text without the title and the panel's buttons and links (what a person certifies)."""
     try:
-        marker, text = await title.first.evaluate(PANEL_SCRIPT, True, timeout=timeout_ms)
+        marker, text = await title.first.evaluate(PANEL_SCRIPT, 2 if statement else 1, timeout=timeout_ms)
     except PlaywrightTimeout:
         # A failed page or the login panel (both passing), or else the portal changed.
         raise (await page_failed(title.page, panel) or SelectorError(panel, "title", found=0)) from None

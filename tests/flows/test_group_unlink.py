@@ -53,7 +53,10 @@ def test_the_agreement_is_certified_once_by_the_person_the_job_names_with_the_te
     [certified] = json.loads((tmp_path / "out" / "results.json").read_text())["certification"]
     assert (certified["name"], certified["title"], certified["how"]) == ("Dana Whitfield", "Practice Manager",
                                                                         "--certify")
+    # The statement as the panel shows it, without the panel's title and its buttons.
+    assert certified["text"].startswith("All update requests submitted via the POSC require a certification")
     assert "I certify under the pains and penalties of perjury" in certified["text"]
+    assert certified["text"].endswith("any material fact contained herein. I agree")
     report = (tmp_path / "out" / "report.html").read_text()
     assert "Agreement certified" in report and "Dana Whitfield" in report
 
