@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pypdf
+
 from tests.flows.conftest import run_job, write_job
 
 PLAN = "110000000A"
@@ -25,7 +27,14 @@ def test_the_folder_verifies_as_the_run_left_it_and_names_each_change(portal, tm
     manifest = json.loads((out / "manifest.json").read_text())
     assert {"results.json", "results.csv", "report.html", "report.pdf", "junit.xml", "ledger.sqlite",
             "run.log"} <= set(manifest["files"])
-    assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
+    # The printed report says what the page does: the job, its checksum, the bot, each record
+    # with its message and its evidence thumbnail.
+    results = json.loads((out / "results.json").read_text())
+    pdf = pypdf.PdfReader(out / "report.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert results["job_sha256"] in text and "bot login" in text and "done 1" in text
+    assert results["records"][0]["message"] in text
+    assert sum(len(page.images) for page in pdf.pages) >= 1
     assert any(name.startswith("screenshots/") for name in manifest["files"])
 
     intact = verify(out)
