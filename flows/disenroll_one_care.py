@@ -252,10 +252,14 @@ async def read_confirmation(page: Page, ctx: FlowContext) -> FlowResult:
 
 
 async def start_another_member(page: Page, ctx: FlowContext) -> None:
-    """Step 12. A failure here does not undo the record: the next one opens the menu."""
+    """Step 12, waiting for Member Search to replace the confirmation: a portal that answers
+    the click in place loads Member Search a while later, and would cut short whatever the
+    next record began meanwhile. A failure here does not undo the record: the next one opens
+    the menu."""
     try:
         await confirmation.click(page, "another_member", timeout_ms=ctx.timeouts.element_ms)
-        await page.wait_for_load_state("domcontentloaded", timeout=ctx.timeouts.navigation_ms)
+        await confirmation.locator(page, "title").first.wait_for(state="hidden", timeout=ctx.timeouts.navigation_ms)
+        await member_search.locator(page, "title").first.wait_for(state="visible", timeout=ctx.timeouts.navigation_ms)
     except Exception:
         return
 
