@@ -22,6 +22,7 @@ from flows.provider_ids import provider_matches
 from flows.submit_once import sending_once
 from flows.transitions import act, arrival, capture_panel, expect_panel, read_panel
 from robots.engine.flow import FlowContext, FlowResult, capture_evidence
+from robots.engine.page_status import forget
 from robots.errors import (
     AmbiguousSubmit,
     NotOffered,
@@ -257,9 +258,10 @@ async def start_another_member(page: Page, ctx: FlowContext) -> None:
     next record began meanwhile. A failure here does not undo the record: the next one opens
     the menu."""
     try:
+        forget(page)
         await confirmation.click(page, "another_member", timeout_ms=ctx.timeouts.element_ms)
-        await confirmation.locator(page, "title").first.wait_for(state="hidden", timeout=ctx.timeouts.navigation_ms)
-        await member_search.locator(page, "title").first.wait_for(state="visible", timeout=ctx.timeouts.navigation_ms)
+        await expect_panel(page, member_search.locator(page, "title"), panel=member_search.name,
+                           timeout_ms=ctx.timeouts.navigation_ms)  # or a failed page, at once
     except Exception:
         return
 
