@@ -40,7 +40,7 @@ def run_under_faults(portal_factory, tmp_path, *, members: int, unlinks: int, se
 
 
 def test_every_record_done_exactly_once_under_all_faults_at_once(portal_factory, tmp_path, bot_credentials):
-    run_under_faults(portal_factory, tmp_path, members=8, unlinks=2, seed=11)
+    run_under_faults(portal_factory, tmp_path, members=6, unlinks=2, seed=11)
 
 
 def test_on_a_portal_that_updates_in_place_under_all_faults_and_cut_connections(portal_factory, tmp_path,
